@@ -118,6 +118,28 @@ public sealed class PmemSource : IDisposable
             (ulong)Libc.PageSize, st.Dev, writable);
     }
 
+    /// <summary>
+    /// The bad blocks of the source, as byte ranges of the source. Empty for sources not on NVDIMMs.
+    /// C: <c>pmem2_badblock_context_new</c>, <c>pmem2_badblock_next</c>.
+    /// </summary>
+    public IReadOnlyList<BadBlocks.BadBlock> GetBadBlocks() => BadBlocks.BadBlockReader.Read(this);
+
+    /// <summary>Clears one bad block (files: punch a hole and reallocate). C: <c>pmem2_badblock_clear</c>.</summary>
+    /// <exception cref="PmemException">A Device DAX (not supported), or a range outside the source.</exception>
+    public void ClearBadBlock(BadBlocks.BadBlock block) => BadBlocks.BadBlockReader.Clear(this, block);
+
+    /// <summary>Unique id of the NVDIMMs behind the source. C: <c>pmem2_source_device_id</c>.</summary>
+    /// <exception cref="PmemException">Code <see cref="PmemErrorCode.UnsafeShutdownUnsupported"/> where the platform does not expose it.</exception>
+    public string GetDeviceId() => NvdimmHealth.DeviceId(this);
+
+    /// <summary>Unsafe-shutdown count of the NVDIMMs behind the source. C: <c>pmem2_source_device_usc</c>.</summary>
+    /// <exception cref="PmemException">Code <see cref="PmemErrorCode.UnsafeShutdownUnsupported"/> where the platform does not expose it.</exception>
+    public ulong GetUnsafeShutdownCount() => NvdimmHealth.UnsafeShutdownCount(this);
+
+    /// <summary>Test hook: the same file as if it lived on device <paramref name="device"/> (a fake sysfs tree).</summary>
+    internal PmemSource TestHookWithDevice(ulong device) =>
+        new(Handle, false, Path, Kind, Size, Alignment, device, IsWritable);
+
     /// <summary>Closes the handle if this source opened it.</summary>
     public void Dispose()
     {
