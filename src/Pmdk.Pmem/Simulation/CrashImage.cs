@@ -10,8 +10,9 @@ namespace Pmdk.Pmem.Simulation;
 /// the library's recovery to check it.
 /// </summary>
 /// <remarks>
-/// An image is a view of the enumeration: its content can be written only until the enumerator moves on
-/// (an <see cref="InvalidOperationException"/> says so); its other properties stay valid.
+/// An image is a view of the enumeration: its content can be written only until the enumeration passes its
+/// fence, i.e. while the images of the same crash point are enumerated (images of the end of the trace stay
+/// writable); later, an <see cref="InvalidOperationException"/> says so. Its other properties stay valid.
 /// </remarks>
 public sealed class CrashImage
 {
@@ -136,7 +137,7 @@ public sealed class CrashImage
         ArgumentException.ThrowIfNullOrEmpty(device);
         if (_walk.Stamp != _stamp)
             throw new InvalidOperationException(
-                "this crash image belongs to an earlier step of the enumeration; write images as they are enumerated.");
+                "this crash image belongs to a fence the enumeration has passed; write images as they are enumerated.");
         SimulatedDevice[] devices = _walk.Trace.Devices;
         foreach (SimulatedDevice d in devices)
         {

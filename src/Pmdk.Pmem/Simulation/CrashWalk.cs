@@ -23,7 +23,7 @@ internal sealed class CrashWalk
         _scratch = new byte[]?[trace.Devices.Length];
     }
 
-    /// <summary>Advances when the consumer asks for the next image; an image of an older stamp may no longer be written.</summary>
+    /// <summary>Advances when the walk passes a fence; an image of an older stamp may no longer be written.</summary>
     internal int Stamp { get; private set; }
 
     internal TraceSnapshot Trace => _trace;
@@ -60,6 +60,7 @@ internal sealed class CrashWalk
                         foreach (CrashImage image in ImagesAt(fence, plan))
                             yield return image;
                     }
+                    Stamp++; // the media and the in-flight list change: images of this crash point expire
                     foreach (int pending in _pending)
                         ApplyLine(_media[_trace.Events[pending].Device], pending);
                     _pending.Clear();
@@ -85,7 +86,6 @@ internal sealed class CrashWalk
                 yield break;
             yield return new CrashImage(this, Stamp, crashPoint, crashPoint > _trace.FenceCount, engine.Name, index++,
                 _pending.Count, subset, _completed.Count, inProgress, _markerCount);
-            Stamp++;
         }
     }
 

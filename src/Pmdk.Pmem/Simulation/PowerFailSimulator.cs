@@ -84,8 +84,8 @@ public sealed class PowerFailSimulator : IPersistenceProvider
     }
 
     /// <summary>
-    /// Enumerates the crash images of the trace recorded so far, fence by fence. Write each image (or copy it)
-    /// before asking for the next; the enumeration reuses its buffers.
+    /// Enumerates the crash images of the trace recorded so far, fence by fence. Write (or copy) each image while
+    /// it is current: once the enumeration passes the image's fence its content can no longer be produced.
     /// </summary>
     /// <param name="plan">Crash points and engine (default: every fence, <see cref="ReorderEngine.Accumulative"/>).</param>
     public IEnumerable<CrashImage> CrashImages(CrashPlan? plan = null) =>

@@ -97,6 +97,10 @@ internal sealed class SimulationTrace
     public SimulatedDevice Attach(PmemMapping mapping)
     {
         string? path = mapping.Path is null ? null : System.IO.Path.GetFullPath(mapping.Path);
+        if (path is not null && new FileInfo(path) is { Exists: true, Length: > 0 } file && (ulong)file.Length != mapping.Length)
+            throw new NotSupportedException(
+                $"the power-failure simulator needs '{path}' mapped whole: the mapping has {mapping.Length} bytes, " +
+                $"the file {file.Length}.");
         lock (_gate)
         {
             if (path is not null)

@@ -153,14 +153,17 @@ public sealed class SimulatedPersistenceTests : IDisposable
     }
 
     [Fact]
-    public void Image_CannotBeWrittenOnceTheEnumerationMovedOn()
+    public void Image_CannotBeWrittenOnceTheEnumerationPassedItsFence()
     {
         var sim = new PowerFailSimulator();
         using (PmemMapping map = Map(_dir.File("p"), sim))
             map.Persist(0, 8);
         List<CrashImage> all = [.. sim.CrashImages()];
+        Assert.Equal(3, all.Count);                     // fence 1 (without and with the line), end of trace
         Assert.Throws<InvalidOperationException>(() => all[0].WriteTo(_dir.File("img")));
         Assert.Equal(1, all[0].FenceIndex);
+        all[^1].WriteTo(_dir.File("img"));              // nothing follows the end of the trace
+        Assert.True(all[^1].IsEndOfTrace);
     }
 
     [Fact]
@@ -181,5 +184,31 @@ public sealed class SimulatedPersistenceTests : IDisposable
             Assert.Equal((int)Size, bytes.Length);
             Assert.Equal(image.ToArray(), bytes);
         }
+    }
+
+    [Fact]
+    public void PartialMappingOfAFile_IsRejected()
+    {
+        string path = _dir.File("p");
+        File.WriteAllBytes(path, new byte[8192]);
+        using var source = PmemSource.FromPath(path);
+        var sim = new PowerFailSimulator();
+        Assert.Throws<NotSupportedException>(() =>
+            PmemMapping.Create(source, new PmemConfig { Length = 4096, PersistenceProvider = sim }));
+    }
+
+    [Fact]
+    public void AnonymousMapping_IsSimulatedAsItsOwnDevice()
+    {
+        var sim = new PowerFailSimulator();
+        using var source = PmemSource.Anonymous(4096);
+        using (PmemMapping map = PmemMapping.Create(source, new PmemConfig { PersistenceProvider = sim }))
+        {
+            map.GetSpan(0, 1)[0] = 1;
+            map.Persist(0, 1);
+        }
+
+        Assert.Equal("anonymous#0", Assert.Single(sim.Devices));
+        Assert.Equal(1, sim.CrashImages(new CrashPlan { Engine = ReorderEngine.NoReorder }).Select(i => i.ToArray()).Last()[0]);
     }
 }
