@@ -57,7 +57,7 @@ public sealed class CrashImage
     /// <summary>Index of this image among the images of its crash point.</summary>
     public int ImageIndex { get; }
 
-    /// <summary>Lines flushed since fence <see cref="FenceIndex"/> − 1 and not yet fenced (each flush counts once).</summary>
+    /// <summary>Line flushes since fence <see cref="FenceIndex"/> − 1, not yet fenced (a line flushed twice counts twice).</summary>
     public int InFlightCount { get; }
 
     /// <summary>Which in-flight lines (indices in flush order, ascending) reached the media in this image.</summary>
