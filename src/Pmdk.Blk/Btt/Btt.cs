@@ -1,5 +1,6 @@
 // The Block Translation Table: loading the layout at open, recovery of interrupted writes (PMDK: libpmemblk/btt.c btt_init, read_layout, read_arenas, read_flog_pair).
 using System.Buffers.Binary;
+using Pmdk.Pool;
 
 namespace Pmdk.Blk.Btt;
 
@@ -152,7 +153,7 @@ internal sealed partial class Btt
             return "field 'sig' is not BTT_ARENA_INFO";
         if (!block.Slice(BttInfo.ParentUuidOffset, 16).SequenceEqual(_parentUuid))
             return "field 'parent_uuid' differs from the pool's poolset_uuid";
-        if (!BttChecksum.Verify(block, BttInfo.ChecksumOffset))
+        if (!Fletcher64.Verify(block, BttInfo.ChecksumOffset))
             return "field 'checksum' does not match";
         return "field 'major' is 0";
     }

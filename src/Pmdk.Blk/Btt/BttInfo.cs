@@ -1,5 +1,6 @@
 // The BTT info block, 4096 bytes at both ends of an arena (PMDK: libpmemblk/btt_layout.h struct btt_info).
 using System.Buffers.Binary;
+using Pmdk.Pool;
 
 namespace Pmdk.Blk.Btt;
 
@@ -42,7 +43,7 @@ internal struct BttInfo
             return false;
         if (!block.Slice(ParentUuidOffset, 16).SequenceEqual(parentUuid))
             return false;
-        if (!BttChecksum.Verify(block, ChecksumOffset))
+        if (!Fletcher64.Verify(block, ChecksumOffset))
             return false;
         info = Decode(block);
         return info.Major != 0;
@@ -91,7 +92,7 @@ internal struct BttInfo
         BinaryPrimitives.WriteUInt64LittleEndian(b[MapOffOffset..], MapOff);
         BinaryPrimitives.WriteUInt64LittleEndian(b[FlogOffOffset..], FlogOff);
         BinaryPrimitives.WriteUInt64LittleEndian(b[InfoOffOffset..], InfoOff);
-        BttChecksum.Store(b, ChecksumOffset);
+        Fletcher64.Insert(b, ChecksumOffset);
     }
 
     private static uint U32(ReadOnlySpan<byte> b, int off) => BinaryPrimitives.ReadUInt32LittleEndian(b[off..]);
