@@ -207,6 +207,8 @@ public class CompatTests
         File.WriteAllBytes(ours, f);
         File.WriteAllBytes(theirs, f);
         AssertPmempoolConsistent(ours);
+        Assert.True(PmemBlk.Check(ours)); // recovery runs in a private mapping: the file stays as it is
+        Assert.Equal(f, File.ReadAllBytes(ours));
 
         byte[] buf = new byte[512];
         using (PmemBlk blk = PmemBlk.Open(ours))

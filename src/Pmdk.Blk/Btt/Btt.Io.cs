@@ -68,7 +68,9 @@ internal sealed partial class Btt
         ref FlogRuntime flog = ref arena.Flogs[lane];
         uint freeEntry = (flog.Current.OldMap & BttLayout.MapLbaMask) | BttLayout.MapNormal;
 
-        // Wait until no reader is still copying out of the block this write will overwrite.
+        // Wait until no reader is still copying out of the block this write will overwrite. The full fence orders
+        // the previous map store of this lane before the loads of the read tracking table.
+        Interlocked.MemoryBarrier();
         for (int i = 0; i < NLane; i++)
         {
             var spin = new SpinWait();
