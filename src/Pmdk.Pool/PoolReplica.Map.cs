@@ -27,8 +27,10 @@ public sealed partial class PoolReplica
         return (spans, total);
     }
 
-    private static PmemConfig MapConfig(PoolOptions options, ulong offset, ulong length, VmReservation? reservation, ulong reservationOffset) => new()
+    private static PmemConfig MapConfig(PoolOptions options, ulong offset, ulong length, VmReservation? reservation,
+        ulong reservationOffset, bool copyOnWrite = false) => new()
     {
+        Sharing = copyOnWrite ? PmemSharing.Private : PmemSharing.Shared,
         Offset = offset,
         Length = length,
         Reservation = reservation,
@@ -43,7 +45,7 @@ public sealed partial class PoolReplica
     };
 
     /// <summary>Maps the parts back to back (one reservation when there are several) and the extra part headers.</summary>
-    private static PoolReplica Map(PoolSet set, PoolKind kind, List<PoolPartFile> files, PoolOptions options)
+    private static PoolReplica Map(PoolSet set, PoolKind kind, List<PoolPartFile> files, PoolOptions options, bool copyOnWrite = false)
     {
         bool singleHeader = set.SingleHeader;
         var (spans, total) = ComputeLayout(files.ConvertAll(f => f.Size), singleHeader);
@@ -56,7 +58,7 @@ public sealed partial class PoolReplica
             if (files.Count == 1)
             {
                 using var source = PmemSource.FromHandle(files[0].Handle, true, files[0].Path);
-                PmemMapping m = PmemMapping.Create(source, MapConfig(options, 0, spans[0], null, 0));
+                PmemMapping m = PmemMapping.Create(source, MapConfig(options, 0, spans[0], null, 0, copyOnWrite));
                 mappings.Add(m);
                 headerMappings.Add(null);
                 memory = PoolMemory.ForMapping(m, set.Path);
@@ -70,11 +72,11 @@ public sealed partial class PoolReplica
                 {
                     using var source = PmemSource.FromHandle(files[p].Handle, true, files[p].Path);
                     ulong fileOffset = p == 0 || singleHeader ? 0 : PageSize;
-                    PmemMapping m = PmemMapping.Create(source, MapConfig(options, fileOffset, spans[p], reservation, start));
+                    PmemMapping m = PmemMapping.Create(source, MapConfig(options, fileOffset, spans[p], reservation, start, copyOnWrite));
                     mappings.Add(m);
                     segments[p] = (start, spans[p], m);
                     headerMappings.Add(p > 0 && !singleHeader
-                        ? PmemMapping.Create(source, MapConfig(options, 0, PageSize, null, 0))
+                        ? PmemMapping.Create(source, MapConfig(options, 0, PageSize, null, 0, copyOnWrite))
                         : null);
                     start += spans[p];
                 }

@@ -11,7 +11,25 @@ public sealed partial class PoolReplica
     /// <exception cref="PmemException">Missing files, a locked pool (<see cref="PmemErrorCode.PoolLocked"/>), size mismatches,
     /// an invalid or unsupported set.</exception>
     /// <remarks>C: <c>util_pool_open</c>.</remarks>
-    public static PoolReplica Open(string path, PoolKind kind, PoolOptions? options = null)
+    public static PoolReplica Open(string path, PoolKind kind, PoolOptions? options = null) =>
+        Open(path, kind, options, null);
+
+    /// <summary>
+    /// Opens a pool like <see cref="Open(string, PoolKind, PoolOptions?)"/>, and runs <paramref name="validateDescriptor"/>
+    /// (the pool type's descriptor checks) after the header checks but before anything is written, so a refused pool
+    /// is left byte-for-byte untouched.
+    /// </summary>
+    public static PoolReplica Open(string path, PoolKind kind, PoolOptions? options, Action<PoolReplica>? validateDescriptor) =>
+        OpenCore(path, kind, options, validateDescriptor, copyOnWrite: false);
+
+    /// <summary>
+    /// Opens a pool through a private (copy-on-write) mapping: nothing reaches the files, the shutdown state is not
+    /// touched. For consistency checks (C: <c>POOL_OPEN_COW</c>).
+    /// </summary>
+    public static PoolReplica OpenCopyOnWrite(string path, PoolKind kind, Action<PoolReplica>? validateDescriptor = null) =>
+        OpenCore(path, kind, PoolOptions.Default, validateDescriptor, copyOnWrite: true);
+
+    private static PoolReplica OpenCore(string path, PoolKind kind, PoolOptions? options, Action<PoolReplica>? validateDescriptor, bool copyOnWrite)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(kind);
@@ -49,9 +67,11 @@ public sealed partial class PoolReplica
                         part.Path);
                 }
             }
-            replica = Map(set, kind, files, options);
+            replica = Map(set, kind, files, options, copyOnWrite);
             replica.ValidateHeaders();
-            replica.OpenShutdownState();
+            validateDescriptor?.Invoke(replica);
+            if (!copyOnWrite)
+                replica.OpenShutdownState();
             if (options.Prefault)
                 replica.Memory.Prefault();
             return replica;
