@@ -1,6 +1,7 @@
 // Creating, opening and checking block pools (PMDK: libpmemblk/blk.c pmemblk_create, pmemblk_open, pmemblk_check, pmemblk_runtime_init).
 using System.Buffers.Binary;
 using Pmdk.Blk.Btt;
+using Pmdk.Pool;
 
 namespace Pmdk.Blk;
 
@@ -9,10 +10,10 @@ public sealed partial class PmemBlk
     /// <summary>
     /// Creates a block pool. C: <c>pmemblk_create</c>.
     /// </summary>
-    /// <param name="path">The pool file.</param>
+    /// <param name="path">The pool file, or a PMEMPOOLSET file naming the parts.</param>
     /// <param name="blockSize">Block size in bytes (≥ 1; stored as given, rounded up internally to a multiple of 256, at least 512).</param>
     /// <param name="size">File size: &gt; 0 creates a new file of exactly that size (at least 16 MiB + 8 KiB);
-    /// 0 uses an existing file whose first 4 KiB are zero.</param>
+    /// 0 uses an existing file whose first 4 KiB are zero, or the sizes of a pool set file.</param>
     /// <param name="options">Options (null: defaults).</param>
     /// <exception cref="PmemException">The file exists, is too small, or the block size leaves too few blocks.</exception>
     public static PmemBlk Create(string path, int blockSize, long size, PmemBlkOptions? options = null)
@@ -21,30 +22,33 @@ public sealed partial class PmemBlk
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         options ??= PmemBlkOptions.Default;
-        BlkPoolFile file = BlkPoolFile.Create(path, (ulong)size, options, out bool isZeroed);
+        PoolReplica replica = PoolReplica.Create(path, (ulong)size, PoolKind.Blk, options.ToPoolOptions());
         try
         {
+            bool isZeroed = replica.CreatedZeroed;
             Span<byte> descriptor = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32LittleEndian(descriptor, (uint)blockSize);
-            file.Mapping.Persistence.Copy(BlkDescriptor.BsizeOffset, descriptor);
+            replica.Memory.Persistence.Copy(BlkDescriptor.BsizeOffset, descriptor);
             BinaryPrimitives.WriteInt32LittleEndian(descriptor, isZeroed ? 1 : 0);
-            file.Mapping.Persistence.Copy(BlkDescriptor.IsZeroedOffset, descriptor);
-            PmemBlk pool = Initialize(file, (uint)blockSize, isZeroed, options);
-            file.SetFinalMode(options.Mode);
-            return pool;
+            replica.Memory.Persistence.Copy(BlkDescriptor.IsZeroedOffset, descriptor);
+            return new PmemBlk(replica, OpenBtt(replica, (uint)blockSize, isZeroed, options));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            if (file.Created)
-                file.DisposeAndDelete();
-            else
-                file.Dispose();
+            bool delete = replica.CreatedZeroed; // every part was made by this call (PMDK: DELETE_CREATED_PARTS)
+            IReadOnlyList<string> parts = replica.PartPaths;
+            replica.Dispose();
+            if (delete)
+            {
+                foreach (string part in parts)
+                    File.Delete(part);
+            }
             throw;
         }
     }
 
     /// <summary>Opens a block pool. C: <c>pmemblk_open</c>.</summary>
-    /// <param name="path">The pool file.</param>
+    /// <param name="path">The pool file or pool set file.</param>
     /// <param name="blockSize">Expected block size, or 0 to accept the stored one.</param>
     /// <param name="options">Options (null: defaults).</param>
     /// <exception cref="PmemException">Not a pmemblk pool, a different block size ("wrong bsize"), a damaged header or
@@ -54,17 +58,14 @@ public sealed partial class PmemBlk
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(blockSize);
         options ??= PmemBlkOptions.Default;
-        BlkPoolFile file = BlkPoolFile.Open(path, options, copyOnWrite: false);
-        try
+        Btt.Btt? btt = null;
+        // Descriptor and BTT are validated (and interrupted writes completed) before the shutdown state is touched.
+        PoolReplica replica = PoolReplica.Open(path, PoolKind.Blk, options.ToPoolOptions(), r =>
         {
-            (uint bsize, bool isZeroed) = ReadDescriptor(file, blockSize);
-            return Initialize(file, bsize, isZeroed, options);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            file.Dispose();
-            throw;
-        }
+            (uint bsize, bool isZeroed) = ReadDescriptor(r, blockSize);
+            btt = OpenBtt(r, bsize, isZeroed, options);
+        });
+        return new PmemBlk(replica, btt!);
     }
 
     /// <summary>Opens the pool if the file exists, otherwise creates it.</summary>
@@ -103,42 +104,40 @@ public sealed partial class PmemBlk
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(blockSize);
         options ??= PmemBlkOptions.Default;
-        using BlkPoolFile file = BlkPoolFile.Open(path, options, copyOnWrite: true);
-        (uint bsize, bool isZeroed) = ReadDescriptor(file, blockSize);
-        Btt.Btt btt = OpenBtt(file, bsize, isZeroed, options);
-        return btt.Check(problems);
+        Btt.Btt? btt = null;
+        using PoolReplica replica = PoolReplica.OpenCopyOnWrite(path, PoolKind.Blk, r =>
+        {
+            (uint bsize, bool isZeroed) = ReadDescriptor(r, blockSize);
+            btt = OpenBtt(r, bsize, isZeroed, options);
+        });
+        return btt!.Check(problems);
     }
 
-    private static (uint Bsize, bool IsZeroed) ReadDescriptor(BlkPoolFile file, int blockSize)
+    private static (uint Bsize, bool IsZeroed) ReadDescriptor(PoolReplica replica, int blockSize)
     {
-        ReadOnlySpan<byte> pool = file.Mapping.GetSpan(0, (int)BlkDescriptor.DataOffset);
+        ReadOnlySpan<byte> pool = replica.Memory.GetSpan(0, (int)BlkDescriptor.DataOffset);
         uint stored = BlkDescriptor.ReadBsize(pool);
         if (stored == 0)
-            throw new PoolCorruptedException("invalid pmemblk descriptor field 'bsize' (0)", file.Path);
+            throw new PoolCorruptedException("invalid pmemblk descriptor field 'bsize' (0)", replica.Path);
         if (blockSize != 0 && (uint)blockSize != stored)
             throw new PmemException(PmemErrorCode.PoolIncompatible,
-                $"wrong bsize ({blockSize}), pool created with bsize {stored}.", file.Path);
+                $"wrong bsize ({blockSize}), pool created with bsize {stored}.", replica.Path);
         if (stored > int.MaxValue)
-            throw new PmemException(PmemErrorCode.NotSupported, $"block size {stored} is larger than a span can hold.", file.Path);
+            throw new PmemException(PmemErrorCode.NotSupported, $"block size {stored} is larger than a span can hold.", replica.Path);
         return (stored, BlkDescriptor.ReadIsZeroed(pool) != 0);
     }
 
-    private static Btt.Btt OpenBtt(BlkPoolFile file, uint bsize, bool isZeroed, PmemBlkOptions options)
+    /// <summary>Loads the BTT, recovering interrupted writes. C: <c>pmemblk_runtime_init</c>.</summary>
+    private static Btt.Btt OpenBtt(PoolReplica replica, uint bsize, bool isZeroed, PmemBlkOptions options)
     {
-        ulong rawSize = file.PoolSize - BlkDescriptor.DataOffset;
-        var ns = new MappingNamespace(file.Mapping, BlkDescriptor.DataOffset, rawSize);
+        ulong poolSize = replica.Size & ~4095UL;
+        if (poolSize < BlkDescriptor.MinPool)
+            throw new PoolCorruptedException(
+                $"pool size {poolSize} is smaller than {BlkDescriptor.MinPool} (PMEMBLK_MIN_POOL): truncated file", replica.Path);
+        var ns = new PoolMemoryNamespace(replica.Memory, BlkDescriptor.DataOffset, poolSize - BlkDescriptor.DataOffset);
         uint maxLane = options.MaxLanes > 0 ? (uint)options.MaxLanes : (uint)Math.Max(1, Environment.ProcessorCount) * 2;
         Span<byte> parent = stackalloc byte[16];
-        file.Header.PoolsetUuid.TryWriteBytes(parent);
-        return Btt.Btt.Open(ns, bsize, parent, maxLane, isZeroed, file.Path);
-    }
-
-    /// <summary>Loads the BTT (recovering interrupted writes), then marks the pool open. C: <c>pmemblk_runtime_init</c>.</summary>
-    private static PmemBlk Initialize(BlkPoolFile file, uint bsize, bool isZeroed, PmemBlkOptions options)
-    {
-        Btt.Btt btt = OpenBtt(file, bsize, isZeroed, options);
-        if (!file.ReadOnly)
-            file.MarkDirty();
-        return new PmemBlk(file, btt);
+        replica.Header.PoolsetUuid.TryWriteBytes(parent);
+        return Btt.Btt.Open(ns, bsize, parent, maxLane, isZeroed, replica.Path);
     }
 }

@@ -1,4 +1,5 @@
 // A pool of fixed-size blocks, each written atomically with respect to power failure (PMDK: libpmemblk/blk.c).
+using Pmdk.Pool;
 
 namespace Pmdk.Blk;
 
@@ -11,24 +12,24 @@ namespace Pmdk.Blk;
 /// <remarks>C: <c>PMEMblkpool</c>.</remarks>
 public sealed partial class PmemBlk : IDisposable
 {
-    private readonly BlkPoolFile _file;
+    private readonly PoolReplica _replica;
     private readonly Btt.Btt _btt;
     private readonly object[] _laneLocks;
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.NoRecursion);
     private uint _nextLane;
     private bool _disposed;
 
-    private PmemBlk(BlkPoolFile file, Btt.Btt btt)
+    private PmemBlk(PoolReplica replica, Btt.Btt btt)
     {
-        _file = file;
+        _replica = replica;
         _btt = btt;
         _laneLocks = new object[btt.NLane];
         for (int i = 0; i < _laneLocks.Length; i++)
             _laneLocks[i] = new object();
     }
 
-    /// <summary>The pool file.</summary>
-    public string Path => _file.Path;
+    /// <summary>The pool file or pool set file.</summary>
+    public string Path => _replica.Path;
 
     /// <summary>Size of every block in bytes. C: <c>pmemblk_bsize</c>.</summary>
     public int BlockSize => (int)_btt.LbaSize;
@@ -40,10 +41,10 @@ public sealed partial class PmemBlk : IDisposable
     public int LaneCount => _laneLocks.Length;
 
     /// <summary>Whether the pool is read-only (unknown ro_compat features in its header).</summary>
-    public bool IsReadOnly => _file.ReadOnly;
+    public bool IsReadOnly => _replica.IsReadOnly;
 
     /// <summary>Whether the mapping is persistent memory (flushes) rather than msync'ed.</summary>
-    public bool IsPmem => _file.Mapping.IsPmem;
+    public bool IsPmem => _replica.IsPmem;
 
     /// <summary>Reads block <paramref name="blockNumber"/> into <paramref name="destination"/>. C: <c>pmemblk_read</c>.</summary>
     /// <param name="blockNumber">0 ≤ block &lt; <see cref="BlockCount"/>.</param>
@@ -129,7 +130,7 @@ public sealed partial class PmemBlk : IDisposable
             if (_disposed)
                 return;
             _disposed = true;
-            _file.Dispose();
+            _replica.Dispose();
         }
         finally
         {
@@ -168,7 +169,7 @@ public sealed partial class PmemBlk : IDisposable
     private void CheckWritable(long blockNumber)
     {
         CheckBlock(blockNumber);
-        if (_file.ReadOnly)
+        if (_replica.IsReadOnly)
             throw new PmemException(PmemErrorCode.AccessDenied, "the pool is read-only (EROFS): its header has unknown ro_compat features.", Path);
     }
 }

@@ -1,23 +1,20 @@
 // Options of PmemBlk.Create/Open/OpenOrCreate/Check (PMDK: pmemblk_create mode argument, PMEM_IS_PMEM_FORCE).
-using Pmdk.Pmem;
 using Pmdk.Pmem.Persistence;
+using Pmdk.Pool;
 
 namespace Pmdk.Blk;
 
 /// <summary>Less common settings of a block pool. Validated once by the factory methods; never owns resources.</summary>
 public sealed class PmemBlkOptions
 {
-    /// <summary>Mode of a created pool file (default 0664, like <c>pmempool create</c>). C: the <c>mode</c> of <c>pmemblk_create</c>.</summary>
+    /// <summary>Mode of created pool files (default 0664, like <c>pmempool create</c>). C: the <c>mode</c> of <c>pmemblk_create</c>.</summary>
     public UnixFileMode Mode { get; init; } =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead;
 
     /// <summary>Overrides pmem detection (default: <c>PMEM_IS_PMEM_FORCE</c>).</summary>
     public bool? IsPmemForce { get; init; } = PmdkEnvironment.Process.IsPmemForce;
 
-    /// <summary>CPU persistence tuning (default: the PMEM_* environment).</summary>
-    public PmemTuning Tuning { get; init; } = PmemTuning.Default;
-
-    /// <summary>Replaces the native persistence of the mapping (e.g. a power-failure simulator).</summary>
+    /// <summary>Replaces the native persistence of the mappings (e.g. a power-failure simulator).</summary>
     public IPersistenceProvider? PersistenceProvider { get; init; }
 
     /// <summary>
@@ -27,11 +24,10 @@ public sealed class PmemBlkOptions
 
     internal static PmemBlkOptions Default { get; } = new();
 
-    internal PmemMapSettings ToMapSettings() => new()
+    internal PoolOptions ToPoolOptions() => new()
     {
-        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        Mode = Mode,
         IsPmemForce = IsPmemForce,
-        Tuning = Tuning,
         PersistenceProvider = PersistenceProvider,
     };
 }

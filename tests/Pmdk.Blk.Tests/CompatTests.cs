@@ -326,6 +326,33 @@ public class CompatTests
         }
     }
 
+    [Fact]
+    public void PoolSetOfTwoPartsWorksBothWays()
+    {
+        using var dir = new TempPoolDirectory();
+        string set = dir.File("p.set");
+        File.WriteAllText(set, $"PMEMPOOLSET\n10M {dir.File("p0")}\n10M {dir.File("p1")}\n");
+        using (PmemBlk blk = PmemBlk.Create(set, 4096, 0))
+        {
+            Assert.Equal(4_849, blk.BlockCount);
+            blk.Write(4_848, Pattern(4096, 48)); // BTT map, flog and backup info lie in part 1
+            blk.Write(0, Pattern(4096, 0));
+        }
+        AssertPmempoolConsistent(set);
+        using (NativeBlk c = NativeBlk.Open(set, 4096))
+        {
+            Assert.Equal(4_849UL, c.BlockCount);
+            byte[] buf = new byte[4096];
+            c.Read(4_848, buf);
+            Assert.Equal(Pattern(4096, 48), buf);
+            c.Write(100, Pattern(4096, 100));
+        }
+        using PmemBlk again = PmemBlk.Open(set, 4096);
+        byte[] back = new byte[4096];
+        again.Read(100, back);
+        Assert.Equal(Pattern(4096, 100), back);
+    }
+
     private static string CPoolWithData(out TempPoolDirectory dir)
     {
         dir = new TempPoolDirectory();
