@@ -1,0 +1,193 @@
+// Block read, atomic block write, set-zero and set-error (PMDK: libpmemblk/btt.c btt_read, btt_write, map_entry_setf, flog_update).
+using System.Buffers.Binary;
+
+namespace Pmdk.Blk.Btt;
+
+internal sealed partial class Btt
+{
+    /// <summary>Reads block <paramref name="lba"/> into <paramref name="destination"/> (≥ <see cref="LbaSize"/> bytes). C: <c>btt_read</c>.</summary>
+    /// <exception cref="PmemIOException">The block is in the error state (EIO).</exception>
+    public void Read(uint lane, ulong lba, Span<byte> destination)
+    {
+        CheckLane(lane);
+        CheckLba(lba);
+        destination = CheckBuffer(destination.Length) ? destination[..(int)LbaSize] : destination;
+        if (!_laidOut)
+        {
+            destination.Clear();
+            return;
+        }
+
+        (BttArena arena, uint premap) = Locate(lba);
+        ulong mapOffset = arena.MapEntryOffset(premap);
+        uint entry = _ns.ReadUInt32(mapOffset);
+        try
+        {
+            while (true)
+            {
+                if (BttLayout.IsError(entry))
+                    throw BlockError(lba);
+                if (BttLayout.IsZeroOrInitial(entry))
+                {
+                    destination.Clear();
+                    return;
+                }
+                // Publish the block being read so that no writer reuses it, then make sure the map did not move.
+                Volatile.Write(ref arena.Rtt[lane], entry);
+                Interlocked.MemoryBarrier();
+                uint latest = _ns.ReadUInt32(mapOffset);
+                if (latest == entry)
+                    break;
+                entry = latest;
+            }
+            uint post = entry & BttLayout.MapLbaMask;
+            if (post >= arena.InternalNlba)
+                throw Corrupted($"BTT map entry {premap} of arena {arena.Index} (0x{entry:X8}) points past internal_nlba {arena.InternalNlba}");
+            _ns.Read(arena.DataBlockOffset(post), destination);
+        }
+        finally
+        {
+            Volatile.Write(ref arena.Rtt[lane], BttLayout.MapError);
+        }
+    }
+
+    /// <summary>
+    /// Writes block <paramref name="lba"/> atomically: data to the lane's free block, flog update, map update,
+    /// each made durable before the next. C: <c>btt_write</c>.
+    /// </summary>
+    public void Write(uint lane, ulong lba, ReadOnlySpan<byte> source)
+    {
+        CheckLane(lane);
+        CheckLba(lba);
+        source = CheckBuffer(source.Length) ? source[..(int)LbaSize] : source;
+        EnsureLayout();
+        (BttArena arena, uint premap) = Locate(lba);
+        if (arena.IsInError)
+            throw ArenaError(arena);
+
+        ref FlogRuntime flog = ref arena.Flogs[lane];
+        uint freeEntry = (flog.Current.OldMap & BttLayout.MapLbaMask) | BttLayout.MapNormal;
+
+        // Wait until no reader is still copying out of the block this write will overwrite. The full fence orders
+        // the previous map store of this lane before the loads of the read tracking table.
+        Interlocked.MemoryBarrier();
+        for (int i = 0; i < NLane; i++)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref arena.Rtt[i]) == freeEntry)
+                spin.SpinOnce();
+        }
+
+        _ns.Write(arena.DataBlockOffset(freeEntry & BttLayout.MapLbaMask), source);
+
+        ulong mapOffset = arena.MapEntryOffset(premap);
+        lock (arena.MapLockFor(premap))
+        {
+            uint oldEntry = _ns.ReadUInt32(mapOffset);
+            if (BttLayout.IsInitial(oldEntry))
+                oldEntry = premap | BttLayout.MapNormal;
+            if ((oldEntry & BttLayout.MapLbaMask) >= arena.InternalNlba)
+                throw Corrupted($"BTT map entry {premap} of arena {arena.Index} (0x{oldEntry:X8}) points past internal_nlba {arena.InternalNlba}");
+
+            UpdateFlog(ref flog, premap, oldEntry, freeEntry);
+            try
+            {
+                WriteUInt32(mapOffset, freeEntry);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                SetArenaError(arena);
+                throw new PmemIOException(PmemErrorCode.Errno, Interop.Errno.EIO,
+                    $"updating the BTT map of block {lba} failed; arena {arena.Index} is now in the error state.", _path);
+            }
+        }
+    }
+
+    /// <summary>Marks block <paramref name="lba"/> as zero (reads return zeros). C: <c>btt_set_zero</c>.</summary>
+    public void SetZero(uint lane, ulong lba) => SetMapFlag(lane, lba, BttLayout.MapZero);
+
+    /// <summary>Marks block <paramref name="lba"/> as failed (reads throw EIO until rewritten). C: <c>btt_set_error</c>.</summary>
+    public void SetError(uint lane, ulong lba) => SetMapFlag(lane, lba, BttLayout.MapError);
+
+    private void SetMapFlag(uint lane, ulong lba, uint flag)
+    {
+        CheckLane(lane);
+        CheckLba(lba);
+        if (!_laidOut)
+        {
+            if (flag == BttLayout.MapZero)
+                return; // every block reads as zero already
+            EnsureLayout();
+        }
+        (BttArena arena, uint premap) = Locate(lba);
+        if (arena.IsInError)
+            throw ArenaError(arena);
+        ulong mapOffset = arena.MapEntryOffset(premap);
+        lock (arena.MapLockFor(premap))
+        {
+            uint oldEntry = _ns.ReadUInt32(mapOffset);
+            if (BttLayout.IsInitial(oldEntry))
+                oldEntry = premap | BttLayout.MapNormal;
+            if (flag == BttLayout.MapZero && BttLayout.IsZeroOrInitial(oldEntry))
+                return;
+            WriteUInt32(mapOffset, (oldEntry & BttLayout.MapLbaMask) | flag);
+        }
+    }
+
+    /// <summary>
+    /// Writes the lane's next flog entry in two durable 8-byte halves: {lba, old_map}, then {new_map, seq}.
+    /// The entry becomes current when seq lands. C: <c>flog_update</c>.
+    /// </summary>
+    private void UpdateFlog(ref FlogRuntime flog, uint lba, uint oldMap, uint newMap)
+    {
+        uint seq = BttFlog.NextSeq(flog.Current.Seq);
+        ulong offset = flog.NextEntryOffset;
+        Span<byte> half = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(half, lba);
+        BinaryPrimitives.WriteUInt32LittleEndian(half[4..], oldMap);
+        _ns.Write(offset, half);
+        BinaryPrimitives.WriteUInt32LittleEndian(half, newMap);
+        BinaryPrimitives.WriteUInt32LittleEndian(half[4..], seq);
+        _ns.Write(offset + 8, half);
+        flog.Next = 1 - flog.Next;
+        flog.Current = new BttFlogEntry(lba, oldMap, newMap, seq);
+    }
+
+    private (BttArena Arena, uint Premap) Locate(ulong lba)
+    {
+        BttArena[] arenas = _arenas;
+        foreach (BttArena arena in arenas)
+        {
+            if (lba < arena.ExternalNlba)
+                return (arena, (uint)lba);
+            lba -= arena.ExternalNlba;
+        }
+        throw new InvalidOperationException("LBA beyond the last arena after the range check.");
+    }
+
+    private void CheckLba(ulong lba)
+    {
+        if (lba >= NLba)
+            throw new ArgumentOutOfRangeException(nameof(lba), lba, $"block number out of range (the pool has {NLba} blocks).");
+    }
+
+    private void CheckLane(uint lane)
+    {
+        if (lane >= NLane)
+            throw new ArgumentOutOfRangeException(nameof(lane), lane, $"lane out of range (nlane {NLane}).");
+    }
+
+    private bool CheckBuffer(int length)
+    {
+        if ((uint)length < LbaSize)
+            throw new ArgumentException($"the buffer has {length} bytes; the block size is {LbaSize}.", "buffer");
+        return (uint)length > LbaSize;
+    }
+
+    private PmemIOException BlockError(ulong lba) =>
+        new(PmemErrorCode.Errno, Interop.Errno.EIO, $"block {lba} is in the error state (EIO); write it to clear the error.", _path);
+
+    private PmemIOException ArenaError(BttArena arena) =>
+        new(PmemErrorCode.Errno, Interop.Errno.EIO,
+            $"BTT arena {arena.Index} is in the error state (flags 0x{arena.Flags & BttLayout.FlagErrorMask:x}); it is read-only (EIO).", _path);
+}

@@ -1,0 +1,24 @@
+// The storage under a BTT: reads, durable writes and zeroing of namespace ranges (PMDK: libpmemblk/btt.h struct ns_callback).
+namespace Pmdk.Blk.Btt;
+
+/// <summary>
+/// The byte range a BTT lives in, addressed from 0 to <see cref="Size"/>. Every write is durable when the call
+/// returns (PMDK's <c>nswrite</c>/<c>nszero</c>); reads copy out (<c>nsread</c>).
+/// </summary>
+internal interface IBttNamespace
+{
+    /// <summary>Size of the namespace in bytes (PMDK's rawsize).</summary>
+    ulong Size { get; }
+
+    /// <summary>Copies <c>destination.Length</c> bytes from <paramref name="offset"/>. C: <c>nsread</c>.</summary>
+    void Read(ulong offset, Span<byte> destination);
+
+    /// <summary>Reads an aligned little-endian 32-bit value with a single load.</summary>
+    uint ReadUInt32(ulong offset);
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="offset"/> and makes it durable. C: <c>nswrite</c>.</summary>
+    void Write(ulong offset, ReadOnlySpan<byte> source);
+
+    /// <summary>Zeroes a range durably. C: <c>nszero</c>.</summary>
+    void Zero(ulong offset, ulong length);
+}

@@ -1,0 +1,56 @@
+// A BTT namespace over a window of a pool's logical space; every store goes through its Persistence (PMDK: libpmemblk/blk.c nsread/nswrite/nszero).
+using System.Buffers.Binary;
+using Pmdk.Pool;
+
+namespace Pmdk.Blk.Btt;
+
+/// <summary>The namespace [<c>baseOffset</c>, <c>baseOffset + size</c>) of a pool (all parts, mapped contiguously).</summary>
+internal sealed class PoolMemoryNamespace : IBttNamespace
+{
+    private readonly PoolMemory _memory;
+    private readonly ulong _base;
+
+    public PoolMemoryNamespace(PoolMemory memory, ulong baseOffset, ulong size)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        if (baseOffset > memory.Length || size > memory.Length - baseOffset)
+            throw new ArgumentOutOfRangeException(nameof(size), "the namespace does not fit the pool.");
+        _memory = memory;
+        _base = baseOffset;
+        Size = size;
+    }
+
+    public ulong Size { get; }
+
+    public void Read(ulong offset, Span<byte> destination)
+    {
+        Check(offset, (ulong)destination.Length);
+        _memory.GetSpan(_base + offset, destination.Length).CopyTo(destination);
+    }
+
+    public uint ReadUInt32(ulong offset)
+    {
+        Check(offset, 4);
+        uint raw = Volatile.Read(ref _memory.Ref<uint>(_base + offset));
+        return BitConverter.IsLittleEndian ? raw : BinaryPrimitives.ReverseEndianness(raw);
+    }
+
+    public void Write(ulong offset, ReadOnlySpan<byte> source)
+    {
+        Check(offset, (ulong)source.Length);
+        _memory.Persistence.Copy(_base + offset, source);
+    }
+
+    public void Zero(ulong offset, ulong length)
+    {
+        Check(offset, length);
+        _memory.Persistence.Fill(_base + offset, 0, length);
+    }
+
+    private void Check(ulong offset, ulong length)
+    {
+        if (offset > Size || length > Size - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"namespace range [{offset}, +{length}) lies past the end of the data area ({Size} bytes).");
+    }
+}

@@ -1,0 +1,175 @@
+// A pool of fixed-size blocks, each written atomically with respect to power failure (PMDK: libpmemblk/blk.c).
+using Pmdk.Pool;
+
+namespace Pmdk.Blk;
+
+/// <summary>
+/// A pmemblk pool: an array of <see cref="BlockCount"/> blocks of <see cref="BlockSize"/> bytes. A block write
+/// either fully happens or not at all, even across a power failure (the BTT of spec §7). The on-media format is
+/// PMDK 1.12.1's, so pools can be shared with libpmemblk and checked with <c>pmempool check</c>.
+/// All members are thread-safe; concurrent calls run on separate lanes like PMDK's.
+/// </summary>
+/// <remarks>C: <c>PMEMblkpool</c>.</remarks>
+public sealed partial class PmemBlk : IDisposable
+{
+    private readonly PoolReplica _replica;
+    private readonly Btt.Btt _btt;
+    private readonly object[] _laneLocks;
+    private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.NoRecursion);
+    private uint _nextLane;
+    private bool _disposed;
+
+    private PmemBlk(PoolReplica replica, Btt.Btt btt)
+    {
+        _replica = replica;
+        _btt = btt;
+        _laneLocks = new object[btt.NLane];
+        for (int i = 0; i < _laneLocks.Length; i++)
+            _laneLocks[i] = new object();
+    }
+
+    /// <summary>The pool file or pool set file.</summary>
+    public string Path => _replica.Path;
+
+    /// <summary>Size of every block in bytes. C: <c>pmemblk_bsize</c>.</summary>
+    public int BlockSize => (int)_btt.LbaSize;
+
+    /// <summary>Number of blocks. C: <c>pmemblk_nblock</c>.</summary>
+    public long BlockCount => (long)_btt.NLba;
+
+    /// <summary>Number of lanes (concurrent operations that do not wait for each other).</summary>
+    public int LaneCount => _laneLocks.Length;
+
+    /// <summary>Whether the pool is read-only (unknown ro_compat features in its header).</summary>
+    public bool IsReadOnly => _replica.IsReadOnly;
+
+    /// <summary>Whether the mapping is persistent memory (flushes) rather than msync'ed.</summary>
+    public bool IsPmem => _replica.IsPmem;
+
+    /// <summary>Reads block <paramref name="blockNumber"/> into <paramref name="destination"/>. C: <c>pmemblk_read</c>.</summary>
+    /// <param name="blockNumber">0 ≤ block &lt; <see cref="BlockCount"/>.</param>
+    /// <param name="destination">At least <see cref="BlockSize"/> bytes; exactly that many are written.</param>
+    /// <exception cref="PmemIOException">The block was marked bad with <see cref="SetError"/> (errno EIO).</exception>
+    public void Read(long blockNumber, Span<byte> destination)
+    {
+        CheckBlock(blockNumber);
+        EnterShared();
+        uint lane = EnterLane();
+        try
+        {
+            _btt.Read(lane, (ulong)blockNumber, destination);
+        }
+        finally
+        {
+            ExitLane(lane);
+        }
+    }
+
+    /// <summary>
+    /// Writes block <paramref name="blockNumber"/> atomically: after a crash it reads either entirely old or
+    /// entirely new. C: <c>pmemblk_write</c>.
+    /// </summary>
+    /// <param name="blockNumber">0 ≤ block &lt; <see cref="BlockCount"/>.</param>
+    /// <param name="source">At least <see cref="BlockSize"/> bytes; the first <see cref="BlockSize"/> are written.</param>
+    public void Write(long blockNumber, ReadOnlySpan<byte> source)
+    {
+        CheckWritable(blockNumber);
+        EnterShared();
+        uint lane = EnterLane();
+        try
+        {
+            _btt.Write(lane, (ulong)blockNumber, source);
+        }
+        finally
+        {
+            ExitLane(lane);
+        }
+    }
+
+    /// <summary>Makes block <paramref name="blockNumber"/> read as zeros (atomically). C: <c>pmemblk_set_zero</c>.</summary>
+    public void SetZero(long blockNumber)
+    {
+        CheckWritable(blockNumber);
+        EnterShared();
+        uint lane = EnterLane();
+        try
+        {
+            _btt.SetZero(lane, (ulong)blockNumber);
+        }
+        finally
+        {
+            ExitLane(lane);
+        }
+    }
+
+    /// <summary>
+    /// Marks block <paramref name="blockNumber"/> bad: reads fail with EIO until the block is written again.
+    /// C: <c>pmemblk_set_error</c>.
+    /// </summary>
+    public void SetError(long blockNumber)
+    {
+        CheckWritable(blockNumber);
+        EnterShared();
+        uint lane = EnterLane();
+        try
+        {
+            _btt.SetError(lane, (ulong)blockNumber);
+        }
+        finally
+        {
+            ExitLane(lane);
+        }
+    }
+
+    /// <summary>Flushes, records a clean shutdown, unmaps and unlocks the pool. C: <c>pmemblk_close</c>.</summary>
+    public void Dispose()
+    {
+        _lifetime.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _replica.Dispose();
+        }
+        finally
+        {
+            _lifetime.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Takes a lane round-robin and its lock. C: <c>lane_enter</c>.</summary>
+    private uint EnterLane()
+    {
+        uint lane = (Interlocked.Increment(ref _nextLane) - 1) % (uint)_laneLocks.Length;
+        Monitor.Enter(_laneLocks[lane]);
+        return lane;
+    }
+
+    /// <summary>Releases the lane and the shared lifetime lock. C: <c>lane_exit</c>.</summary>
+    private void ExitLane(uint lane)
+    {
+        Monitor.Exit(_laneLocks[lane]);
+        _lifetime.ExitReadLock();
+    }
+
+    private void EnterShared()
+    {
+        _lifetime.EnterReadLock();
+        if (_disposed)
+        {
+            _lifetime.ExitReadLock();
+            throw new ObjectDisposedException(nameof(PmemBlk));
+        }
+    }
+
+    private static void CheckBlock(long blockNumber) =>
+        ArgumentOutOfRangeException.ThrowIfNegative(blockNumber);
+
+    private void CheckWritable(long blockNumber)
+    {
+        CheckBlock(blockNumber);
+        if (_replica.IsReadOnly)
+            throw new PmemException(PmemErrorCode.AccessDenied, "the pool is read-only (EROFS): its header has unknown ro_compat features.", Path);
+    }
+}
