@@ -134,12 +134,16 @@ internal sealed partial class Btt
     }
 
     /// <summary>
-    /// A first info block that is not valid normally means "no layout yet" (PMDK). It is reported as damage when it
-    /// carries the BTT signature, or when the backup copy at the end of the first arena is valid.
+    /// A first info block that is not valid means "no layout yet" (PMDK), and is reported as damage only when the
+    /// backup copy at the end of the first arena is valid. The layout writes the primary before the backup, so a
+    /// power failure while the primary is written leaves a torn primary (signature present, checksum wrong) and no
+    /// valid backup: that is an interrupted layout, which the next write lays out again (found by the crash tests).
+    /// A complete primary (signature and checksum intact) that is refused for another reason (a foreign
+    /// parent_uuid, major 0) is damage too: it was fully written, so it is not an interrupted layout.
     /// </summary>
     private bool LooksLikeDamagedLayout(ReadOnlySpan<byte> primary)
     {
-        if (primary[..16].SequenceEqual(BttLayout.Signature))
+        if (primary[..16].SequenceEqual(BttLayout.Signature) && Fletcher64.Verify(primary, BttInfo.ChecksumOffset))
             return true;
         ulong arenaSize = Math.Min(_ns.Size, BttLayout.MaxArena);
         byte[] backup = new byte[BttLayout.InfoSize];
