@@ -58,10 +58,21 @@ public sealed partial class PmemLog
 
     /// <summary>Appends the buffers of a list as one atomic append.</summary>
     /// <remarks>C: <c>pmemlog_appendv</c>.</remarks>
-    public void AppendV(List<ReadOnlyMemory<byte>> buffers)
+    public void AppendV(IReadOnlyList<ReadOnlyMemory<byte>> buffers)
     {
         ArgumentNullException.ThrowIfNull(buffers);
-        AppendV(CollectionsMarshal.AsSpan(buffers));
+        switch (buffers)
+        {
+            case ReadOnlyMemory<byte>[] array:
+                AppendV(array.AsSpan());
+                break;
+            case List<ReadOnlyMemory<byte>> list:
+                AppendV(CollectionsMarshal.AsSpan(list));
+                break;
+            default:
+                AppendV(buffers.ToArray().AsSpan());
+                break;
+        }
     }
 
     /// <summary>Empties the log (the data is not erased): <c>write_offset = start_offset</c>, made durable.</summary>

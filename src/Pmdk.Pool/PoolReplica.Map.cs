@@ -29,20 +29,20 @@ public sealed partial class PoolReplica
 
     private static PmemConfig MapConfig(PoolOptions options, ulong offset, ulong length, VmReservation? reservation,
         ulong reservationOffset, bool copyOnWrite = false) => new()
-    {
-        Sharing = copyOnWrite ? PmemSharing.Private : PmemSharing.Shared,
-        Offset = offset,
-        Length = length,
-        Reservation = reservation,
-        ReservationOffset = reservationOffset,
-        PersistenceProvider = options.PersistenceProvider,
-        ForceGranularity = options.IsPmemForce switch
         {
-            true => PmemGranularity.CacheLine,
-            false => PmemGranularity.Page,
-            null => new PmemConfig().ForceGranularity,
-        },
-    };
+            Sharing = copyOnWrite ? PmemSharing.Private : PmemSharing.Shared,
+            Offset = offset,
+            Length = length,
+            Reservation = reservation,
+            ReservationOffset = reservationOffset,
+            PersistenceProvider = options.PersistenceProvider,
+            ForceGranularity = options.IsPmemForce switch
+            {
+                true => PmemGranularity.CacheLine,
+                false => PmemGranularity.Page,
+                null => new PmemConfig().ForceGranularity,
+            },
+        };
 
     /// <summary>Maps the parts back to back (one reservation when there are several) and the extra part headers.</summary>
     private static PoolReplica Map(PoolSet set, PoolKind kind, List<PoolPartFile> files, PoolOptions options, bool copyOnWrite = false)

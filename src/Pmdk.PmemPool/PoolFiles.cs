@@ -1,0 +1,99 @@
+// Raw, locked access to a pool's part files for the tools, without the library's open checks (PMDK: libpmempool/pool.c pool_params_parse).
+using Microsoft.Win32.SafeHandles;
+using Pmdk.Interop;
+using Pmdk.Pool;
+
+namespace Pmdk.PmemPool;
+
+/// <summary>
+/// The part files of a pool (single file or set), opened and locked with <c>flock(LOCK_EX|LOCK_NB)</c> as pmempool
+/// does, read and written by offset. Nothing is validated: the tools report what they find.
+/// </summary>
+internal sealed class PoolFiles : IDisposable
+{
+    private readonly List<(string Path, SafeFileHandle Handle, long Size)> _parts = [];
+
+    private PoolFiles(PoolSet set) => Set = set;
+
+    public PoolSet Set { get; }
+
+    public int Count => _parts.Count;
+
+    public string PartPath(int p) => _parts[p].Path;
+
+    public long PartSize(int p) => _parts[p].Size;
+
+    /// <summary>The usable replica size (spec §5.4).</summary>
+    public ulong ReplicaSize => PoolReplica.ComputeLayout(_parts.ConvertAll(p => (ulong)p.Size), Set.SingleHeader).ReplicaSize;
+
+    public int HeaderCount => Set.SingleHeader ? 1 : _parts.Count;
+
+    public static PoolFiles Open(string path, bool write)
+    {
+        if (!File.Exists(path))
+            throw new PmemException(PmemErrorCode.FileNotFound, "No such file or directory", path);
+        PoolSet set = PoolSet.IsPoolSetFile(path) ? PoolSet.Load(path) : PoolSet.SingleFile(path, (ulong)new FileInfo(path).Length);
+        if (set.Replicas[0].IsRemote)
+            throw new PmemException(PmemErrorCode.NotSupported, "remote replicas are not supported", path);
+        var files = new PoolFiles(set);
+        try
+        {
+            foreach (PoolSetPart part in set.Replicas[0].Parts)
+            {
+                if (part.IsDirectory)
+                    throw new PmemException(PmemErrorCode.NotSupported, "directory-based pool sets are not supported by this tool yet", path);
+                // libc open, not File.OpenHandle: .NET would take its own LOCK_SH and fail on a locked pool.
+                int fd = Libc.open(part.Path, (write ? Libc.O_RDWR : Libc.O_RDONLY) | Libc.O_CLOEXEC, 0);
+                if (fd < 0)
+                    throw PmemIOException.FromLastError(part.Path, "open");
+                var h = new SafeFileHandle(fd, ownsHandle: true);
+                if (Libc.fstat(fd, out StatBuf st) != 0)
+                {
+                    h.Dispose();
+                    throw PmemIOException.FromLastError(part.Path, "fstat");
+                }
+                files._parts.Add((part.Path, h, st.Size));
+                PoolPartFileLock.Lock(h, part.Path);
+            }
+            return files;
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
+    }
+
+    public PoolHeader ReadHeader(int part)
+    {
+        byte[] b = new byte[PoolHeader.Size];
+        if (RandomAccess.Read(_parts[part].Handle, b, 0) < b.Length)
+            Array.Clear(b);
+        return PoolHeader.Read(b);
+    }
+
+    public void WriteHeader(int part, in PoolHeader header)
+    {
+        RandomAccess.Write(_parts[part].Handle, PoolHeader.AsBytes(in header), 0);
+        RandomAccess.FlushToDisk(_parts[part].Handle);
+    }
+
+    /// <summary>Reads logical bytes (they must lie in part 0, where every descriptor is).</summary>
+    public ulong ReadU64(long logical)
+    {
+        byte[] b = new byte[8];
+        return RandomAccess.Read(_parts[0].Handle, b, logical) == 8 ? BitConverter.ToUInt64(b) : 0;
+    }
+
+    public void WriteU64(long logical, ulong value)
+    {
+        RandomAccess.Write(_parts[0].Handle, BitConverter.GetBytes(value), logical);
+        RandomAccess.FlushToDisk(_parts[0].Handle);
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _parts)
+            p.Handle.Dispose();
+    }
+}
