@@ -17,6 +17,8 @@ internal struct StatBuf
     [FieldOffset(48)] public long Size;
     [FieldOffset(56)] public long BlkSize;
     [FieldOffset(64)] public long Blocks;
+    [FieldOffset(88)] public long MTimeSec;
+    [FieldOffset(104)] public long CTimeSec;
 
     public const uint S_IFMT = 0xF000;
     public const uint S_IFREG = 0x8000;
