@@ -42,7 +42,7 @@ public sealed partial class ObjPool
             ulong fileSize = FileSize(lockHandle, path);
             if (fileSize < MinPoolSize)
                 throw new PmemException(PmemErrorCode.InvalidArgument, $"pool size {fileSize} smaller than {MinPoolSize}", path);
-            var pool = new PoolMemory(mapping, fileSize & ~4095UL, path);
+            var pool = new ObjMemory(mapping, fileSize & ~4095UL, path);
             if (!PoolHeader.IsZero(pool.Span(0, PoolHeader.Size)))
                 throw new PmemException(PmemErrorCode.FileExists, "Non-empty file detected: the pool header is not all zero", path);
             if (options.Prefault)
@@ -65,7 +65,7 @@ public sealed partial class ObjPool
     public static ObjPool OpenOrCreate(string path, string? layout, ulong size, ObjPoolOptions? options = null) =>
         File.Exists(path) ? Open(path, layout, options) : Create(path, layout, size, options);
 
-    private static void WriteLayout(PoolMemory pool, byte[] layout)
+    private static void WriteLayout(ObjMemory pool, byte[] layout)
     {
         const ulong lanesOffset = 0x2000;
         const ulong laneCount = LaneLayout.DefaultLaneCount;
@@ -111,7 +111,7 @@ public sealed partial class ObjPool
         pool.Drain();
     }
 
-    private static void WriteHeader(PoolMemory pool, SafeFileHandle handle, bool sds)
+    private static void WriteHeader(ObjMemory pool, SafeFileHandle handle, bool sds)
     {
         var h = new PoolHeader
         {

@@ -35,7 +35,7 @@ public sealed partial class ObjPool
             if (fileSize < MinPoolSize)
                 throw new PoolCorruptedException($"file size {fileSize} is smaller than the minimum obj pool size {MinPoolSize}", path);
             mapping = Map(path, 0, PmemMapFileOptions.None, options);
-            var pool = new PoolMemory(mapping, fileSize & ~4095UL, path);
+            var pool = new ObjMemory(mapping, fileSize & ~4095UL, path);
             bool sds = ValidateHeader(pool);
             ValidateDescriptor(pool, layout);
             return Boot(mapping, lockHandle, pool, sds, options);
@@ -48,7 +48,7 @@ public sealed partial class ObjPool
         }
     }
 
-    private static ObjPool Boot(PmemMapping mapping, SafeFileHandle lockHandle, PoolMemory pool, bool sds, ObjPoolOptions options)
+    private static ObjPool Boot(PmemMapping mapping, SafeFileHandle lockHandle, ObjMemory pool, bool sds, ObjPoolOptions options)
     {
         if (options.Prefault)
             Prefault(pool);
@@ -87,7 +87,7 @@ public sealed partial class ObjPool
     }
 
     /// <summary>The pool's uuid_lo: the XOR of the two halves of the poolset UUID, byte 0 most significant (spec §2.0).</summary>
-    internal static ulong ComputeUuidLo(PoolMemory pool)
+    internal static ulong ComputeUuidLo(ObjMemory pool)
     {
         ReadOnlySpan<byte> u = pool.Span(24, 16);
         ulong lo = 0;
@@ -96,7 +96,7 @@ public sealed partial class ObjPool
         return lo;
     }
 
-    private static bool ValidateHeader(PoolMemory pool)
+    private static bool ValidateHeader(ObjMemory pool)
     {
         PoolHeader h = PoolHeader.Read(pool.Span(0, PoolHeader.Size));
         if (h.ValidateForOpen(PoolKind.Obj, pool.Path))
@@ -108,7 +108,7 @@ public sealed partial class ObjPool
         return (h.Incompat & IncompatFeatures.ShutdownState) != 0;
     }
 
-    private static void ValidateDescriptor(PoolMemory pool, string? layout)
+    private static void ValidateDescriptor(ObjMemory pool, string? layout)
     {
         ref PoolDescriptor d = ref pool.Ref<PoolDescriptor>(PoolDescriptor.PoolOffset);
         ulong sum = d.ComputeChecksum();
@@ -172,7 +172,7 @@ public sealed partial class ObjPool
         return (ulong)st.Size;
     }
 
-    private static void Prefault(PoolMemory pool)
+    private static void Prefault(ObjMemory pool)
     {
         for (ulong off = 0; off < pool.Size; off += 4096)
         {

@@ -18,13 +18,13 @@ public sealed unsafe partial class ObjPool : IDisposable
 {
     private readonly PmemMapping _mapping;
     private readonly SafeFileHandle _lockHandle;
-    private readonly PoolMemory _pool;
+    private readonly ObjMemory _pool;
     private readonly PAllocator _alloc;
     private readonly LaneSet _lanes;
     private readonly bool _sds;
     private bool _disposed;
 
-    private ObjPool(PmemMapping mapping, SafeFileHandle lockHandle, PoolMemory pool, ulong uuidLo, bool sds)
+    private ObjPool(PmemMapping mapping, SafeFileHandle lockHandle, ObjMemory pool, ulong uuidLo, bool sds)
     {
         _mapping = mapping;
         _lockHandle = lockHandle;

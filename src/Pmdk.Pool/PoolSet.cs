@@ -113,7 +113,7 @@ public sealed partial class PoolSet
         {
             text = File.ReadAllText(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new PmemException(PmemErrorCode.FileNotFound, "pool set file not found", path);
         }

@@ -8,13 +8,13 @@ namespace Pmdk.Obj.Alloc;
 /// <summary>Fills a reserved block's user data; everything it writes must be flushed (the allocator drains).</summary>
 internal interface IBlockInitializer
 {
-    void Initialize(PoolMemory pool, ulong userOffset, ulong usableSize);
+    void Initialize(ObjMemory pool, ulong userOffset, ulong usableSize);
 }
 
 /// <summary>Leaves the data as it is.</summary>
 internal struct NoInit : IBlockInitializer
 {
-    public readonly void Initialize(PoolMemory pool, ulong userOffset, ulong usableSize)
+    public readonly void Initialize(ObjMemory pool, ulong userOffset, ulong usableSize)
     {
     }
 }
@@ -22,14 +22,14 @@ internal struct NoInit : IBlockInitializer
 /// <summary>Zeroes the data. C: <c>POBJ_FLAG_ZERO</c>.</summary>
 internal struct ZeroInit : IBlockInitializer
 {
-    public readonly void Initialize(PoolMemory pool, ulong userOffset, ulong usableSize) =>
+    public readonly void Initialize(ObjMemory pool, ulong userOffset, ulong usableSize) =>
         pool.Persistence.Fill(userOffset, 0, usableSize, PmemFlags.NoDrain);
 }
 
 /// <summary>Runs a user constructor over the data, then flushes it.</summary>
 internal struct ConstructorInit(ObjectConstructor ctor, bool zero) : IBlockInitializer
 {
-    public readonly void Initialize(PoolMemory pool, ulong userOffset, ulong usableSize)
+    public readonly void Initialize(ObjMemory pool, ulong userOffset, ulong usableSize)
     {
         if (zero)
             pool.Persistence.Fill(userOffset, 0, usableSize, PmemFlags.NoDrain);
@@ -42,7 +42,7 @@ internal struct ConstructorInit(ObjectConstructor ctor, bool zero) : IBlockIniti
 /// <summary>Runs a user constructor with state over the data, then flushes it.</summary>
 internal struct StateConstructorInit<TState>(SpanAction<byte, TState> ctor, TState state, bool zero) : IBlockInitializer
 {
-    public readonly void Initialize(PoolMemory pool, ulong userOffset, ulong usableSize)
+    public readonly void Initialize(ObjMemory pool, ulong userOffset, ulong usableSize)
     {
         if (zero)
             pool.Persistence.Fill(userOffset, 0, usableSize, PmemFlags.NoDrain);
@@ -55,7 +55,7 @@ internal struct StateConstructorInit<TState>(SpanAction<byte, TState> ctor, TSta
 /// <summary>Copies an old object's bytes (realloc, root growth), zeroing the rest when asked.</summary>
 internal struct CopyInit(ulong source, ulong sourceLength, bool zeroTail) : IBlockInitializer
 {
-    public readonly void Initialize(PoolMemory pool, ulong userOffset, ulong usableSize)
+    public readonly void Initialize(ObjMemory pool, ulong userOffset, ulong usableSize)
     {
         ulong n = Math.Min(sourceLength, usableSize);
         if (n > 0)

@@ -14,7 +14,7 @@ namespace Pmdk.Obj.Alloc;
 internal sealed class PAllocator
 {
     private readonly Heap.Heap _heap;
-    private readonly PoolMemory _pool;
+    private readonly ObjMemory _pool;
     private readonly LaneSet _lanes;
     private readonly Lock _lock = new();
 

@@ -11,10 +11,10 @@ namespace Pmdk.Obj.Heap;
 /// </summary>
 internal sealed partial class Heap
 {
-    private readonly PoolMemory _pool;
+    private readonly ObjMemory _pool;
     private readonly uint[] _zoneChunks;
 
-    public Heap(PoolMemory pool, ulong heapOffset, ulong heapSize, AllocationClassCollection classes)
+    public Heap(ObjMemory pool, ulong heapOffset, ulong heapSize, AllocationClassCollection classes)
     {
         _pool = pool;
         HeapOffset = heapOffset;
@@ -36,7 +36,7 @@ internal sealed partial class Heap
 
     public AllocationClassCollection Classes { get; }
 
-    public PoolMemory Pool => _pool;
+    public ObjMemory Pool => _pool;
 
     /// <summary>First byte after the heap.</summary>
     public ulong HeapEnd => HeapOffset + HeapSize;
@@ -63,7 +63,7 @@ internal sealed partial class Heap
     /// The heap consistency check PMDK runs at open (spec §5.9): size, header, then every initialized zone's
     /// chunk walk. Throws <see cref="PoolCorruptedException"/> naming the field.
     /// </summary>
-    public static void Check(PoolMemory pool, ulong heapOffset, ulong heapSize)
+    public static void Check(ObjMemory pool, ulong heapOffset, ulong heapSize)
     {
         string path = pool.Path;
         if (heapSize < HeapLayout.MinHeapSize)

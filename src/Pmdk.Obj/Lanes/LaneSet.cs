@@ -6,12 +6,12 @@ namespace Pmdk.Obj.Lanes;
 /// <summary>The lanes of an open pool: exclusive acquisition and the DRAM operation contexts of each lane.</summary>
 internal sealed class LaneSet
 {
-    private readonly PoolMemory _pool;
+    private readonly ObjMemory _pool;
     private readonly int[] _busy;
     private readonly Operation?[] _external;
     private readonly Operation?[] _internal;
 
-    public LaneSet(PoolMemory pool, ulong lanesOffset, int count)
+    public LaneSet(ObjMemory pool, ulong lanesOffset, int count)
     {
         _pool = pool;
         LanesOffset = lanesOffset;
@@ -61,7 +61,7 @@ internal sealed class LaneSet
     /// Replays committed redo logs of every lane, internal before external, lane by lane (spec §4.8 step 1).
     /// C: <c>lane_recover_and_section_boot</c> (redo part).
     /// </summary>
-    public static int RecoverRedo(PoolMemory pool, ulong lanesOffset, ulong laneCount)
+    public static int RecoverRedo(ObjMemory pool, ulong lanesOffset, ulong laneCount)
     {
         int replayed = 0;
         for (ulong i = 0; i < laneCount; i++)

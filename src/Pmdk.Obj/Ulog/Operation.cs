@@ -11,13 +11,13 @@ namespace Pmdk.Obj.Ulog;
 /// </summary>
 internal sealed class Operation
 {
-    private readonly PoolMemory _pool;
+    private readonly ObjMemory _pool;
     private readonly ulong _ulogOffset;
     private readonly int _capacity;
     private readonly byte[] _buffer;
     private int _count;
 
-    public Operation(PoolMemory pool, ulong ulogOffset, int capacity)
+    public Operation(ObjMemory pool, ulong ulogOffset, int capacity)
     {
         _pool = pool;
         _ulogOffset = ulogOffset;
@@ -84,7 +84,7 @@ internal sealed class Operation
     }
 
     /// <summary>Applies one value entry to the pool and flushes its word (no drain).</summary>
-    internal static void ApplyValue(PoolMemory pool, ulong word, ulong value)
+    internal static void ApplyValue(ObjMemory pool, ulong word, ulong value)
     {
         ulong target = word & UlogEntry.OffsetMask;
         pool.CheckRange(target, 8, "ulog entry offset");

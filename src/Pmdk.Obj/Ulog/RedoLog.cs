@@ -8,7 +8,7 @@ namespace Pmdk.Obj.Ulog;
 internal static class RedoLog
 {
     /// <summary>Zeroes a ulog header except <c>next</c>, durably. C: <c>ulog_clobber</c>.</summary>
-    public static void Clear(PoolMemory pool, ulong ulogOffset)
+    public static void Clear(ObjMemory pool, ulong ulogOffset)
     {
         ref UlogHeader h = ref pool.Ref<UlogHeader>(ulogOffset);
         ulong next = h.Next;
@@ -21,7 +21,7 @@ internal static class RedoLog
     /// Bytes of consecutive valid entries in the first ulog (bounded by its capacity), or -1 when the log is
     /// empty or its checksum does not match (a torn store). C: <c>ulog_recovery_needed</c> + <c>ulog_check</c>.
     /// </summary>
-    public static long ValidLength(PoolMemory pool, ulong ulogOffset, ulong baseCapacity)
+    public static long ValidLength(ObjMemory pool, ulong ulogOffset, ulong baseCapacity)
     {
         ref UlogHeader h = ref pool.Ref<UlogHeader>(ulogOffset);
         ulong capacity = Math.Min(h.Capacity, baseCapacity);
@@ -45,7 +45,7 @@ internal static class RedoLog
 
     /// <summary>Replays a committed redo log of the chain starting at <paramref name="ulogOffset"/> and clears it.</summary>
     /// <returns>Whether anything was replayed.</returns>
-    public static bool Recover(PoolMemory pool, ulong ulogOffset, ulong baseCapacity)
+    public static bool Recover(ObjMemory pool, ulong ulogOffset, ulong baseCapacity)
     {
         if (ValidLength(pool, ulogOffset, baseCapacity) <= 0)
             return false;
@@ -91,7 +91,7 @@ internal static class RedoLog
     }
 
     /// <summary>The header offset of the extension whose allocation starts at <paramref name="next"/>.</summary>
-    public static ulong NextHeader(PoolMemory pool, ulong next)
+    public static ulong NextHeader(ObjMemory pool, ulong next)
     {
         ulong header = (next + 63) & ~63UL;
         pool.CheckRange(header, UlogHeader.Size, "ulog next");
@@ -99,7 +99,7 @@ internal static class RedoLog
     }
 
     /// <summary>Bytes an entry occupies (0 when it cannot be an entry).</summary>
-    public static ulong EntrySize(PoolMemory pool, ulong entryOffset, ulong word)
+    public static ulong EntrySize(ObjMemory pool, ulong entryOffset, ulong word)
     {
         if (!UlogEntry.IsBuffer(word))
             return UlogValueEntry.Size;
@@ -111,7 +111,7 @@ internal static class RedoLog
         return (UlogBufferEntryHeader.Size + size + 63) & ~63UL;
     }
 
-    private static void ApplyBuffer(PoolMemory pool, ulong entryOffset, ulong word)
+    private static void ApplyBuffer(ObjMemory pool, ulong entryOffset, ulong word)
     {
         ulong target = word & UlogEntry.OffsetMask;
         ulong size = pool.Word(entryOffset + 16);
@@ -124,7 +124,7 @@ internal static class RedoLog
     }
 
     /// <summary>Whether a buffer entry's checksum matches under generation <paramref name="genNum"/>.</summary>
-    public static bool BufferEntryValid(PoolMemory pool, ulong entryOffset, ulong padded, ulong genNum)
+    public static bool BufferEntryValid(ObjMemory pool, ulong entryOffset, ulong padded, ulong genNum)
     {
         if (padded > int.MaxValue - 8)
             return false;

@@ -9,7 +9,7 @@ internal static class UndoLog
     /// then increments <c>gen_num</c>. Returns the extension allocations (user offsets, chain order) that the
     /// caller must free, or null when the lane needed nothing.
     /// </summary>
-    public static List<(ulong Object, ulong LinkField)>? Recover(PoolMemory pool, ulong ulogOffset)
+    public static List<(ulong Object, ulong LinkField)>? Recover(ObjMemory pool, ulong ulogOffset)
     {
         ref UlogHeader head = ref pool.Ref<UlogHeader>(ulogOffset);
         ulong gen = head.GenNum;
@@ -61,7 +61,7 @@ internal static class UndoLog
         return extensions;
     }
 
-    private static bool FirstEntryValid(PoolMemory pool, ulong ulogOffset, ulong gen)
+    private static bool FirstEntryValid(ObjMemory pool, ulong ulogOffset, ulong gen)
     {
         ulong capacity = Math.Min(pool.Ref<UlogHeader>(ulogOffset).Capacity, Lanes.LaneLayout.UndoCapacity);
         ulong data = ulogOffset + UlogHeader.Size;

@@ -9,9 +9,9 @@ namespace Pmdk.Obj.Ulog;
 /// The mapped pool as a base pointer, a size and the persistence seam. Every offset that comes from the media
 /// goes through <see cref="CheckRange"/> before it is dereferenced.
 /// </summary>
-internal sealed unsafe class PoolMemory
+internal sealed unsafe class ObjMemory
 {
-    public PoolMemory(PmemMapping mapping, ulong size, string path)
+    public ObjMemory(PmemMapping mapping, ulong size, string path)
     {
         Mapping = mapping;
         Base = mapping.DangerousGetPointer();

@@ -1,0 +1,114 @@
+// pmemlog walk and the chunk enumerator (PMDK: libpmemlog/log.c pmemlog_walk).
+using Pmdk.Pool;
+
+namespace Pmdk.Log;
+
+public sealed partial class PmemLog
+{
+    /// <summary>
+    /// Calls <paramref name="callback"/> for the log's data: once with everything when <paramref name="chunkSize"/> is 0,
+    /// otherwise for consecutive slices of at most <paramref name="chunkSize"/> bytes, stopping when it returns false.
+    /// Holds the reader lock throughout, so the callback must not append or rewind.
+    /// </summary>
+    /// <remarks>C: <c>pmemlog_walk</c>.</remarks>
+    public void Walk(ulong chunkSize, Func<ReadOnlySpan<byte>, bool> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            ulong write = CurrentWrite;
+            if (chunkSize == 0)
+            {
+                callback(_memory.GetSpan(_start, checked((int)(write - _start))));
+                return;
+            }
+            for (ulong off = _start; off < write;)
+            {
+                ulong n = Math.Min(chunkSize, write - off);
+                if (!callback(_memory.GetSpan(off, checked((int)n))))
+                    return;
+                off += n;
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Enumerates the log's data in chunks of at most <paramref name="chunkSize"/> bytes (0: one chunk with everything)
+    /// without copying. The range is the one appended when this method was called; a concurrent
+    /// <see cref="Rewind"/> followed by appends may overwrite bytes still being read.
+    /// </summary>
+    /// <remarks>C: <c>pmemlog_walk</c>.</remarks>
+    public ChunkEnumerable Read(int chunkSize = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(chunkSize);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            return new ChunkEnumerable(_memory, _start, CurrentWrite, chunkSize);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>The chunks of <see cref="Read"/>; use with <c>foreach</c>.</summary>
+    public readonly ref struct ChunkEnumerable
+    {
+        private readonly PoolMemory _memory;
+        private readonly ulong _start;
+        private readonly ulong _end;
+        private readonly int _chunk;
+
+        internal ChunkEnumerable(PoolMemory memory, ulong start, ulong end, int chunk)
+        {
+            _memory = memory;
+            _start = start;
+            _end = end;
+            _chunk = chunk;
+        }
+
+        /// <summary>The enumerator.</summary>
+        public ChunkEnumerator GetEnumerator() => new(_memory, _start, _end, _chunk);
+    }
+
+    /// <summary>Yields consecutive spans of the log's data.</summary>
+    public ref struct ChunkEnumerator
+    {
+        private readonly PoolMemory _memory;
+        private readonly ulong _end;
+        private readonly int _chunk;
+        private ulong _next;
+
+        internal ChunkEnumerator(PoolMemory memory, ulong start, ulong end, int chunk)
+        {
+            _memory = memory;
+            _next = start;
+            _end = end;
+            _chunk = chunk;
+        }
+
+        /// <summary>The current chunk.</summary>
+        public ReadOnlySpan<byte> Current { get; private set; }
+
+        /// <summary>Advances to the next chunk.</summary>
+        public bool MoveNext()
+        {
+            if (_next >= _end)
+                return false;
+            ulong n = _end - _next;
+            if (_chunk > 0)
+                n = Math.Min(n, (ulong)_chunk);
+            Current = _memory.GetSpan(_next, checked((int)n));
+            _next += n;
+            return true;
+        }
+    }
+}
