@@ -39,7 +39,11 @@ public class BadInputTests
     {
         using var dir = new TempPoolDirectory();
         string path = MakePool(dir);
+        Assert.True(ObjPool.Check(path, "bad"));
+        Assert.False(ObjPool.Check(path, "other"));
         Patch(path, 0x1408, 7);
+        Assert.False(ObjPool.Check(path, "bad", out string? why));
+        Assert.Contains("descriptor", why);
         var e = Assert.Throws<PoolCorruptedException>(() => ObjPool.Open(path, "bad"));
         Assert.Contains("descriptor", e.Message);
     }
@@ -50,6 +54,7 @@ public class BadInputTests
         using var dir = new TempPoolDirectory();
         string path = MakePool(dir);
         Patch(path, 0x302000 + 40, 12345);
+        Assert.False(ObjPool.Check(path, null));
         var e = Assert.Throws<PoolCorruptedException>(() => ObjPool.Open(path, "bad"));
         Assert.Contains("heap", e.Message);
     }
