@@ -1,0 +1,169 @@
+// An open obj pool: state, accessors and close (PMDK: libpmemobj/obj.c struct pmemobjpool, pmemobj_close, pmemobj_direct).
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Pmdk.Obj.Alloc;
+using Pmdk.Obj.Lanes;
+using Pmdk.Obj.Ulog;
+using Pmdk.Pmem;
+using Pmdk.Pool;
+
+namespace Pmdk.Obj;
+
+/// <summary>
+/// A persistent object pool (libpmemobj), on-media compatible with PMDK 1.12.1: create or open it, allocate and
+/// free objects atomically, reach them through <see cref="PmemOid"/>s. Thread-safe.
+/// </summary>
+public sealed unsafe partial class ObjPool : IDisposable
+{
+    private readonly PmemMapping _mapping;
+    private readonly SafeFileHandle _lockHandle;
+    private readonly ObjMemory _pool;
+    private readonly PAllocator _alloc;
+    private readonly LaneSet _lanes;
+    private readonly bool _sds;
+    private bool _disposed;
+
+    private ObjPool(PmemMapping mapping, SafeFileHandle lockHandle, ObjMemory pool, ulong uuidLo, bool sds)
+    {
+        _mapping = mapping;
+        _lockHandle = lockHandle;
+        _pool = pool;
+        _sds = sds;
+        ref PoolDescriptor d = ref pool.Ref<PoolDescriptor>(PoolDescriptor.PoolOffset);
+        ref PoolDescriptorRuntime rt = ref pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset);
+        _lanes = new LaneSet(pool, d.LanesOffset, (int)Math.Min(d.LaneCount, LaneLayout.DefaultLaneCount));
+        var heap = new Heap.Heap(pool, d.HeapOffset, rt.HeapSize, new AllocationClassCollection());
+        _alloc = new PAllocator(heap, _lanes, uuidLo);
+    }
+
+    /// <summary>The pool file.</summary>
+    public string Path => _pool.Path;
+
+    /// <summary>The pool size (the file size rounded down to 4 KiB).</summary>
+    public ulong Size => _pool.Size;
+
+    /// <summary>The pool's 64-bit identity carried by every <see cref="PmemOid"/> (derived from the poolset UUID).</summary>
+    public ulong UuidLo => _alloc.UuidLo;
+
+    /// <summary>The layout name stored in the pool ("" when created without one).</summary>
+    public string Layout
+    {
+        get
+        {
+            ReadOnlySpan<byte> l = _pool.Ref<PoolDescriptor>(PoolDescriptor.PoolOffset).Layout;
+            int n = l.IndexOf((byte)0);
+            return Encoding.UTF8.GetString(n < 0 ? l : l[..n]);
+        }
+    }
+
+    /// <summary>The current run id (even; +2 at every open).</summary>
+    public ulong RunId => _pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset).RunId;
+
+    /// <summary>Offset of the heap.</summary>
+    public ulong HeapOffset => _alloc.Heap.HeapOffset;
+
+    /// <summary>Size of the heap.</summary>
+    public ulong HeapSize => _alloc.Heap.HeapSize;
+
+    /// <summary>Whether the mapping is persistent memory (or forced so).</summary>
+    public bool IsPmem => _mapping.IsPmem;
+
+    /// <summary>The underlying mapping (for persistence calls on object data).</summary>
+    public PmemMapping Mapping => _mapping;
+
+    /// <summary>Heap statistics. C: <c>pmemobj_ctl_get("stats.heap.*")</c>.</summary>
+    public ObjHeapStatistics Statistics
+    {
+        get
+        {
+            lock (_alloc.SyncRoot)
+            {
+                _alloc.Heap.EnsureBooted();
+                return new ObjHeapStatistics(_alloc.CurrAllocated, _alloc.Heap.RunAllocated, _alloc.Heap.RunActive);
+            }
+        }
+    }
+
+    /// <summary>The usable bytes of an object, bounds-checked against its allocation. C: <c>pmemobj_direct</c> + <c>pmemobj_alloc_usable_size</c>.</summary>
+    public Span<byte> GetSpan(PmemOid oid)
+    {
+        ulong usable = UsableSize(oid);
+        return _pool.Span(oid.Offset, (int)Math.Min(usable, int.MaxValue));
+    }
+
+    /// <summary>A reference to a <typeparamref name="T"/> at the start of the object (must fit the heap).</summary>
+    /// <remarks>C: <c>pmemobj_direct</c></remarks>
+    public ref T Ref<T>(PmemOid oid) where T : unmanaged => ref Ref<T>(oid, 0);
+
+    /// <summary>A reference to a <typeparamref name="T"/> at <paramref name="offset"/> bytes into the object.</summary>
+    public ref T Ref<T>(PmemOid oid, ulong offset) where T : unmanaged
+    {
+        CheckOid(oid);
+        ulong at = oid.Offset + offset;
+        if (offset > HeapSize || at + (ulong)sizeof(T) > _alloc.Heap.HeapEnd)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{sizeof(T)}) of object 0x{oid.Offset:x} lies outside the heap.");
+        return ref _pool.Ref<T>(at);
+    }
+
+    /// <summary>The address of an object's data (valid until the pool is disposed). C: <c>pmemobj_direct</c>.</summary>
+    public nint DangerousGetPointer(PmemOid oid)
+    {
+        if (oid.IsNull)
+            return 0;
+        CheckOid(oid);
+        return (nint)(_pool.Base + oid.Offset);
+    }
+
+    /// <summary>Flushes and drains a range of an object. C: <c>pmemobj_persist</c>.</summary>
+    public void Persist(PmemOid oid, ulong offset, ulong length)
+    {
+        CheckOid(oid);
+        _pool.CheckRange(oid.Offset + offset, length, "persist range");
+        _pool.Persist(oid.Offset + offset, length);
+    }
+
+    /// <summary>Flushes and drains a range given by pool offset. C: <c>pmemobj_persist</c>.</summary>
+    public void Persist(ulong poolOffset, ulong length)
+    {
+        _pool.CheckRange(poolOffset, length, "persist range");
+        _pool.Persist(poolOffset, length);
+    }
+
+    /// <summary>The pool offset of a reference into the pool, or null when it points elsewhere (DRAM).</summary>
+    public ulong? OffsetOf<T>(ref T value) where T : unmanaged
+    {
+        byte* p = (byte*)Unsafe.AsPointer(ref value);
+        if (p < _pool.Base || p >= _pool.Base + _pool.Size)
+            return null;
+        return (ulong)(p - _pool.Base);
+    }
+
+    private void CheckOid(PmemOid oid)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (oid.IsNull)
+            throw new ArgumentException("the OID is null.", nameof(oid));
+        if (oid.PoolUuidLo != UuidLo && oid.PoolUuidLo != 0)
+            throw new ArgumentException($"the OID belongs to another pool (uuid_lo 0x{oid.PoolUuidLo:x16}, this pool 0x{UuidLo:x16}).", nameof(oid));
+        if (oid.Offset < HeapOffset || oid.Offset >= _alloc.Heap.HeapEnd)
+            throw new ArgumentException($"OID offset 0x{oid.Offset:x} is outside the heap.", nameof(oid));
+    }
+
+    /// <summary>Closes the pool: marks the shutdown state clean and unmaps. C: <c>pmemobj_close</c>.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        lock (_alloc.SyncRoot)
+        {
+            _disposed = true;
+            if (_sds)
+            {
+                _pool.Persistence.Fill(PoolHeader.SdsOffset, 0, ShutdownState.Size);
+            }
+            _mapping.Dispose();
+            _lockHandle.Dispose();
+        }
+    }
+}
