@@ -8,7 +8,7 @@ namespace Pmdk.PmemBench;
 internal sealed class BenchOptions
 {
     /// <summary>Default multiplier of the perf-notes op counts (keeps a full run near three minutes).</summary>
-    public const double DefaultOpsScale = 0.5;
+    public const double DefaultOpsScale = 0.4;
 
     public List<string> Filters { get; } = [];
 
@@ -33,7 +33,7 @@ internal sealed class BenchOptions
                               [--shm-dir DIR] [--disk-dir DIR]
           filter       substring or glob (* ?) of a workload name; several filters are OR-ed; none runs all
           --reps N     runs per side, alternating ours/C; the figure is the median (default 3)
-          --ops-scale  multiplier of the perf-notes op counts (default 0.5)
+          --ops-scale  multiplier of the perf-notes op counts (default 0.4)
           --lat        also run pass 2 (per-op timestamps) and print latency percentiles as # lines
           --list       print the workload names and exit
           --no-warmup  skip the untimed JIT warm-up of every selected workload

@@ -25,63 +25,72 @@ internal sealed unsafe class CopyWorkload : Workload
 
     public override string Name => $"{(_fill ? "memset" : "memcpy")}_persist_{SizeLabel(_size)}";
 
-    public override Measurement Run(Side side, RunContext context)
+    public override ulong BytesPerOp => _size;
+
+    public override long Ops(RunContext context) => context.Ops(_baseOps);
+
+    public override ISideRun Prepare(Side side, RunContext context)
     {
         ulong length = context.Small ? Math.Max(8UL << 20, 4 * _size) : MapLength;
-        long ops = context.Ops(_baseOps);
-        string path = context.Files.FreshShm(Name);
+        string path = context.Files.FreshShm($"{Name}.{side}");
         try
         {
-            return side == Side.Ours ? RunOurs(path, length, ops, context) : RunC(path, length, ops, context);
+            return side == Side.Ours ? PrepareOurs(path, length, context) : PrepareC(path, length, context);
         }
-        finally
+        catch
         {
             File.Delete(path);
+            throw;
         }
     }
 
-    private Measurement RunOurs(string path, ulong length, long ops, RunContext context)
+    private ISideRun PrepareOurs(string path, ulong length, RunContext context)
     {
-        using PmemMapping mapping = Pmem.Pmem.MapFile(path, length,
+        PmemMapping mapping = Pmem.Pmem.MapFile(path, length,
             PmemMapFileOptions.Create | PmemMapFileOptions.Exclusive, new PmemMapSettings { IsPmemForce = true });
-        if (!mapping.IsPmem || mapping.Granularity != PmemGranularity.CacheLine)
-            throw new InvalidOperationException($"{path}: expected forced pmem, got {mapping.Granularity}.");
-        mapping.Fill(0, 0, length / _size * _size);
-        if (_fill)
+        void Cleanup()
         {
-            var op = new OursFill(mapping, _size);
-            return Passes.Walk(ref op, _size, length, DramSource.Size, ops, context.Latency);
+            mapping.Dispose();
+            File.Delete(path);
         }
-        else
+        try
         {
-            var op = new OursCopy(mapping, context.Source.Pointer, _size);
-            return Passes.Walk(ref op, _size, length, DramSource.Size, ops, context.Latency);
+            if (!mapping.IsPmem || mapping.Granularity != PmemGranularity.CacheLine)
+                throw new InvalidOperationException($"{path}: expected forced pmem, got {mapping.Granularity}.");
+            mapping.Fill(0, 0, length / _size * _size);
+            return _fill
+                ? new WalkRun<OursFill>(new OursFill(mapping, _size), _size, length, Cleanup)
+                : new WalkRun<OursCopy>(new OursCopy(mapping, context.Source.Pointer, _size), _size, length, Cleanup);
+        }
+        catch
+        {
+            mapping.Dispose();
+            throw;
         }
     }
 
-    private Measurement RunC(string path, ulong length, long ops, RunContext context)
+    private ISideRun PrepareC(string path, ulong length, RunContext context)
     {
         byte* map = LibPmem.MapFile(path, length, LibPmem.PMEM_FILE_CREATE | LibPmem.PMEM_FILE_EXCL,
             out ulong mapped, out bool isPmem);
+        void Cleanup()
+        {
+            LibPmem.Unmap(map, mapped);
+            File.Delete(path);
+        }
         try
         {
             if (!isPmem)
                 throw new InvalidOperationException($"{path}: libpmem says is_pmem=0; PMEM_IS_PMEM_FORCE=1 was not seen.");
             LibPmem.pmem_memset_persist(map, 0, (nuint)(length / _size * _size));
-            if (_fill)
-            {
-                var op = new CFill(map, _size);
-                return Passes.Walk(ref op, _size, length, DramSource.Size, ops, context.Latency);
-            }
-            else
-            {
-                var op = new CCopy(map, context.Source.Pointer, _size);
-                return Passes.Walk(ref op, _size, length, DramSource.Size, ops, context.Latency);
-            }
+            return _fill
+                ? new WalkRun<CFill>(new CFill(map, _size), _size, length, Cleanup)
+                : new WalkRun<CCopy>(new CCopy(map, context.Source.Pointer, _size), _size, length, Cleanup);
         }
-        finally
+        catch
         {
             LibPmem.Unmap(map, mapped);
+            throw;
         }
     }
 

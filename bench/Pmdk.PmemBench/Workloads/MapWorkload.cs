@@ -7,11 +7,11 @@ using Pmdk.PmemBench.Native;
 namespace Pmdk.PmemBench.Workloads;
 
 /// <summary>
-/// Each iteration: unlink; timed map of a new 1 GiB file (CREATE|EXCL, so posix_fallocate of 1 GiB on tmpfs);
-/// unmap; timed open-map of the existing file (length 0); timed unmap. The figure is create-maps per second;
-/// open and unmap rates are printed as a comment.
+/// Each iteration (one op): unlink; timed map of a new 1 GiB file (CREATE|EXCL, so posix_fallocate of 1 GiB on
+/// tmpfs); unmap; timed open-map of the existing file (length 0); timed unmap. The figure is create-maps per
+/// second; open and unmap rates are printed as a comment.
 /// </summary>
-internal sealed unsafe class MapWorkload : Workload
+internal sealed class MapWorkload : Workload
 {
     private const ulong MapLength = 1UL << 30;
     private readonly long _baseIterations;
@@ -20,67 +20,78 @@ internal sealed unsafe class MapWorkload : Workload
 
     public override string Name => "map_1g";
 
-    public override Measurement Run(Side side, RunContext context)
+    public override long Ops(RunContext context) => context.Ops(_baseIterations, minimum: 4);
+
+    public override int Chunks(long ops) => (int)ops;
+
+    public override ISideRun Prepare(Side side, RunContext context) =>
+        new MapRun(side, context.Files.FreshShm($"{Name}.{side}"), context.Small ? 8UL << 20 : MapLength);
+
+    private sealed unsafe class MapRun(Side side, string path, ulong length) : ISideRun
     {
-        ulong length = context.Small ? 8UL << 20 : MapLength;
-        long iterations = context.Ops(_baseIterations, minimum: 3);
-        string path = context.Files.FreshShm(Name);
-        long create = 0, open = 0, unmap = 0;
-        try
+        private long _iterations, _open, _unmap;
+
+        public string? Note
         {
-            for (long i = 0; i < iterations; i++)
+            get
             {
-                File.Delete(path);
-                if (side == Side.Ours)
-                    IterateOurs(path, length, ref create, ref open, ref unmap);
-                else
-                    IterateC(path, length, ref create, ref open, ref unmap);
+                double f = Stopwatch.Frequency;
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"open={_iterations * f / _open:0.0}/s unmap={_iterations * f / _unmap:0.0}/s");
             }
         }
-        finally
+
+        public long RunChunk(long first, long count)
         {
-            File.Delete(path);
+            long create = 0;
+            for (long i = 0; i < count; i++)
+            {
+                File.Delete(path);
+                create += side == Side.Ours ? IterateOurs() : IterateC();
+                _iterations++;
+            }
+            return create;
         }
-        double f = Stopwatch.Frequency;
-        string note = string.Create(CultureInfo.InvariantCulture,
-            $"open={iterations * f / open:0.0}/s unmap={iterations * f / unmap:0.0}/s");
-        return new Measurement(iterations * f / create, null, null, note);
-    }
 
-    private static void IterateOurs(string path, ulong length, ref long create, ref long open, ref long unmap)
-    {
-        var settings = new PmemMapSettings { IsPmemForce = true };
-        long t0 = Stopwatch.GetTimestamp();
-        PmemMapping created = Pmem.Pmem.MapFile(path, length, PmemMapFileOptions.Create | PmemMapFileOptions.Exclusive, settings);
-        create += Stopwatch.GetTimestamp() - t0;
-        created.Dispose();
+        public LatencySummary? MeasureLatency(long count) => null;
 
-        t0 = Stopwatch.GetTimestamp();
-        PmemMapping opened = Pmem.Pmem.MapFile(path, 0, PmemMapFileOptions.None, settings);
-        long t1 = Stopwatch.GetTimestamp();
-        open += t1 - t0;
-        if (opened.Length != length)
-            throw new InvalidOperationException($"{path}: reopened length {opened.Length}, expected {length}.");
-        t1 = Stopwatch.GetTimestamp();
-        opened.Dispose();
-        unmap += Stopwatch.GetTimestamp() - t1;
-    }
+        private long IterateOurs()
+        {
+            var settings = new PmemMapSettings { IsPmemForce = true };
+            long t0 = Stopwatch.GetTimestamp();
+            PmemMapping created = Pmem.Pmem.MapFile(path, length, PmemMapFileOptions.Create | PmemMapFileOptions.Exclusive, settings);
+            long create = Stopwatch.GetTimestamp() - t0;
+            created.Dispose();
 
-    private static void IterateC(string path, ulong length, ref long create, ref long open, ref long unmap)
-    {
-        long t0 = Stopwatch.GetTimestamp();
-        byte* created = LibPmem.MapFile(path, length, LibPmem.PMEM_FILE_CREATE | LibPmem.PMEM_FILE_EXCL, out ulong mapped, out _);
-        create += Stopwatch.GetTimestamp() - t0;
-        LibPmem.Unmap(created, mapped);
+            t0 = Stopwatch.GetTimestamp();
+            PmemMapping opened = Pmem.Pmem.MapFile(path, 0, PmemMapFileOptions.None, settings);
+            _open += Stopwatch.GetTimestamp() - t0;
+            if (opened.Length != length)
+                throw new InvalidOperationException($"{path}: reopened length {opened.Length}, expected {length}.");
+            t0 = Stopwatch.GetTimestamp();
+            opened.Dispose();
+            _unmap += Stopwatch.GetTimestamp() - t0;
+            return create;
+        }
 
-        t0 = Stopwatch.GetTimestamp();
-        byte* opened = LibPmem.MapFile(path, 0, 0, out mapped, out _);
-        long t1 = Stopwatch.GetTimestamp();
-        open += t1 - t0;
-        if (mapped != length)
-            throw new InvalidOperationException($"{path}: reopened length {mapped}, expected {length}.");
-        t1 = Stopwatch.GetTimestamp();
-        LibPmem.Unmap(opened, mapped);
-        unmap += Stopwatch.GetTimestamp() - t1;
+        private long IterateC()
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            byte* created = LibPmem.MapFile(path, length, LibPmem.PMEM_FILE_CREATE | LibPmem.PMEM_FILE_EXCL, out ulong mapped, out _);
+            long create = Stopwatch.GetTimestamp() - t0;
+            LibPmem.Unmap(created, mapped);
+
+            t0 = Stopwatch.GetTimestamp();
+            byte* opened = LibPmem.MapFile(path, 0, 0, out mapped, out _);
+            _open += Stopwatch.GetTimestamp() - t0;
+            if (mapped != length)
+                throw new InvalidOperationException($"{path}: reopened length {mapped}, expected {length}.");
+            t0 = Stopwatch.GetTimestamp();
+            LibPmem.Unmap(opened, mapped);
+            _unmap += Stopwatch.GetTimestamp() - t0;
+            return create;
+        }
+
+        public void Dispose() => File.Delete(path);
     }
 }

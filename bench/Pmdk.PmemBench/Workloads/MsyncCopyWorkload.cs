@@ -24,33 +24,51 @@ internal sealed unsafe class MsyncCopyWorkload : Workload
 
     public override string Name => $"memcpy_persist_{SizeLabel(_size)}_ext4";
 
-    public override Measurement Run(Side side, RunContext context)
+    public override ulong BytesPerOp => _size;
+
+    public override long Ops(RunContext context) => context.Ops(_baseOps);
+
+    /// <summary>Chunks of 10 ops: disk latency swings by 10× within seconds here, so the sides alternate often.</summary>
+    public override int Chunks(long ops) => (int)Math.Max(1, ops / 10);
+
+    public override ISideRun Prepare(Side side, RunContext context)
     {
         ulong length = context.Small ? 4UL << 20 : MapLength;
-        long ops = context.Ops(_baseOps);
-        string path = context.Files.FreshDisk(Name);
+        string path = context.Files.FreshDisk($"{Name}.{side}");
         try
         {
-            return side == Side.Ours ? RunOurs(path, length, ops, context) : RunC(path, length, ops, context);
+            return side == Side.Ours ? PrepareOurs(path, length, context) : PrepareC(path, length, context);
         }
-        finally
+        catch
         {
             File.Delete(path);
+            throw;
         }
     }
 
-    private Measurement RunOurs(string path, ulong length, long ops, RunContext context)
+    private ISideRun PrepareOurs(string path, ulong length, RunContext context)
     {
-        using PmemMapping mapping = Pmem.Pmem.MapFile(path, length,
+        PmemMapping mapping = Pmem.Pmem.MapFile(path, length,
             PmemMapFileOptions.Create | PmemMapFileOptions.Exclusive, new PmemMapSettings { IsPmemForce = false });
-        if (mapping.IsPmem || mapping.Granularity != PmemGranularity.Page)
-            throw new InvalidOperationException($"{path}: expected the msync path, got {mapping.Granularity}.");
-        mapping.Fill(0, 0, length / _size * _size);
-        var op = new OursCopy(mapping, context.Source.Pointer, _size);
-        return Passes.Walk(ref op, _size, length, DramSource.Size, ops, context.Latency);
+        try
+        {
+            if (mapping.IsPmem || mapping.Granularity != PmemGranularity.Page)
+                throw new InvalidOperationException($"{path}: expected the msync path, got {mapping.Granularity}.");
+            mapping.Fill(0, 0, length / _size * _size);
+            return new WalkRun<OursCopy>(new OursCopy(mapping, context.Source.Pointer, _size), _size, length, () =>
+            {
+                mapping.Dispose();
+                File.Delete(path);
+            });
+        }
+        catch
+        {
+            mapping.Dispose();
+            throw;
+        }
     }
 
-    private Measurement RunC(string path, ulong length, long ops, RunContext context)
+    private ISideRun PrepareC(string path, ulong length, RunContext context)
     {
         byte* map = LibPmem.MapFile(path, length, LibPmem.PMEM_FILE_CREATE | LibPmem.PMEM_FILE_EXCL,
             out ulong mapped, out _);
@@ -59,12 +77,16 @@ internal sealed unsafe class MsyncCopyWorkload : Workload
             ulong warm = length / _size * _size;
             LibC.memset(map, 0, (nuint)warm);
             LibPmem.Msync(map, warm);
-            var op = new CMsyncCopy(map, context.Source.Pointer, _size);
-            return Passes.Walk(ref op, _size, length, DramSource.Size, ops, context.Latency);
+            return new WalkRun<CMsyncCopy>(new CMsyncCopy(map, context.Source.Pointer, _size), _size, length, () =>
+            {
+                LibPmem.Unmap(map, mapped);
+                File.Delete(path);
+            });
         }
-        finally
+        catch
         {
             LibPmem.Unmap(map, mapped);
+            throw;
         }
     }
 

@@ -1,4 +1,4 @@
-// The two timed passes of every libpmem workload: throughput, then per-op timestamps (perf-notes §3.1).
+// The timed loops of every libpmem workload: chunks of pass 1, and pass 2 with per-op timestamps (perf-notes §3.1).
 using System.Diagnostics;
 
 namespace Pmdk.PmemBench.Workloads;
@@ -16,73 +16,54 @@ internal interface ILineOp
 }
 
 /// <summary>
-/// Loop skeletons shared by both sides, so ours and C differ only in the op. Ops are structs: the JIT
-/// specialises each loop and inlines the op, as a C loop would.
+/// A side run of a slot walk: op i writes slot <c>(i mod ⌊dstLength/size⌋)·size</c> from source slot
+/// <c>(i mod ⌊64 MiB/size⌋)·size</c>. Ops are structs, so the JIT specialises the loop and inlines the op, as a C
+/// loop would; ours and C share this loop and differ only in the op.
 /// </summary>
-internal static unsafe class Passes
+internal sealed unsafe class WalkRun<TOp> : ISideRun where TOp : struct, IWalkOp
 {
-    /// <summary>Pass 2 never records more than this many ops.</summary>
-    public const long MaxLatencyOps = 1_000_000;
+    private readonly ulong _size;
+    private readonly ulong _dstSlots;
+    private readonly ulong _srcSlots;
+    private readonly Action _cleanup;
+    private TOp _op;
 
-    /// <summary>
-    /// Walk: op i writes slot <c>(i mod ⌊dstLength/size⌋)·size</c> from source slot <c>(i mod ⌊srcLength/size⌋)·size</c>.
-    /// Pass 1 times <paramref name="ops"/> ops as a whole; pass 2 (when asked) restarts the sequence with per-op stamps.
-    /// </summary>
-    public static Measurement Walk<TOp>(ref TOp op, ulong size, ulong dstLength, ulong srcLength, long ops, bool latency)
-        where TOp : struct, IWalkOp
+    public WalkRun(TOp op, ulong size, ulong dstLength, Action cleanup)
     {
-        ulong dstEnd = dstLength / size * size;
-        ulong srcEnd = Math.Max(srcLength / size, 1) * size;
-        long elapsed = WalkLoop(ref op, size, dstEnd, srcEnd, ops, null, out _);
-        double opsPerSecond = ops * (double)Stopwatch.Frequency / elapsed;
-        LatencySummary? summary = null;
-        if (latency)
-        {
-            int n = (int)Math.Min(ops, MaxLatencyOps);
-            long[] stamps = new long[n];
-            stamps.AsSpan().Clear(); // touch the pages before timing
-            fixed (long* s = stamps)
-            {
-                WalkLoop(ref op, size, dstEnd, srcEnd, n, s, out long start);
-                summary = LatencySummary.FromStamps(start, stamps, n);
-            }
-        }
-        return new Measurement(opsPerSecond, opsPerSecond * size, summary);
+        _op = op;
+        _size = size;
+        _dstSlots = dstLength / size;
+        _srcSlots = Math.Max(DramSource.Size / size, 1);
+        _cleanup = cleanup;
     }
 
-    /// <summary>Line op on <c>lines[i]·64</c> for every i; pass 2 as in <see cref="Walk"/>.</summary>
-    public static Measurement Lines<TOp>(ref TOp op, int[] lines, long ops, bool latency) where TOp : struct, ILineOp
+    public string? Note => null;
+
+    public long RunChunk(long first, long count) => Loop(first, count, null, out _);
+
+    public LatencySummary? MeasureLatency(long count)
     {
-        fixed (int* l = lines)
-        {
-            long elapsed = LineLoop(ref op, l, ops, null, out _);
-            double opsPerSecond = ops * (double)Stopwatch.Frequency / elapsed;
-            LatencySummary? summary = null;
-            if (latency)
-            {
-                int n = (int)Math.Min(ops, MaxLatencyOps);
-                long[] stamps = new long[n];
-                stamps.AsSpan().Clear();
-                fixed (long* s = stamps)
-                {
-                    LineLoop(ref op, l, n, s, out long start);
-                    summary = LatencySummary.FromStamps(start, stamps, n);
-                }
-            }
-            return new Measurement(opsPerSecond, null, summary);
-        }
+        long[] stamps = new long[count];
+        stamps.AsSpan().Clear(); // touch the pages before timing
+        long start;
+        fixed (long* s = stamps)
+            Loop(0, count, s, out start);
+        return LatencySummary.FromStamps(start, stamps, (int)count);
     }
 
-    private static long WalkLoop<TOp>(ref TOp op, ulong size, ulong dstEnd, ulong srcEnd, long count, long* stamps,
-        out long start) where TOp : struct, IWalkOp
+    private long Loop(long first, long count, long* stamps, out long start)
     {
-        ulong dst = 0, src = 0;
+        ulong size = _size;
+        ulong dstEnd = _dstSlots * size, srcEnd = _srcSlots * size;
+        ulong dst = (ulong)first % _dstSlots * size;
+        ulong src = (ulong)first % _srcSlots * size;
+        long end = first + count;
         start = Stopwatch.GetTimestamp();
-        for (long i = 0; i < count; i++)
+        for (long i = first; i < end; i++)
         {
-            op.Do(dst, src, i);
+            _op.Do(dst, src, i);
             if (stamps != null)
-                stamps[i] = Stopwatch.GetTimestamp();
+                stamps[i - first] = Stopwatch.GetTimestamp();
             dst += size;
             if (dst == dstEnd)
                 dst = 0;
@@ -93,16 +74,52 @@ internal static unsafe class Passes
         return Stopwatch.GetTimestamp() - start;
     }
 
-    private static long LineLoop<TOp>(ref TOp op, int* lines, long count, long* stamps, out long start)
-        where TOp : struct, ILineOp
+    public void Dispose() => _cleanup();
+}
+
+/// <summary>A side run of a line workload: op i on line <c>lines[i]</c> (offset <c>lines[i]·64</c>).</summary>
+internal sealed unsafe class LineRun<TOp> : ISideRun where TOp : struct, ILineOp
+{
+    private readonly int[] _lines;
+    private readonly Action _cleanup;
+    private TOp _op;
+
+    public LineRun(TOp op, int[] lines, Action cleanup)
     {
-        start = Stopwatch.GetTimestamp();
-        for (long i = 0; i < count; i++)
-        {
-            op.Do((ulong)lines[i] << 6);
-            if (stamps != null)
-                stamps[i] = Stopwatch.GetTimestamp();
-        }
-        return Stopwatch.GetTimestamp() - start;
+        _op = op;
+        _lines = lines;
+        _cleanup = cleanup;
     }
+
+    public string? Note => null;
+
+    public long RunChunk(long first, long count) => Loop(first, count, null, out _);
+
+    public LatencySummary? MeasureLatency(long count)
+    {
+        long[] stamps = new long[count];
+        stamps.AsSpan().Clear();
+        long start;
+        fixed (long* s = stamps)
+            Loop(0, count, s, out start);
+        return LatencySummary.FromStamps(start, stamps, (int)count);
+    }
+
+    private long Loop(long first, long count, long* stamps, out long start)
+    {
+        fixed (int* lines = _lines)
+        {
+            long end = first + count;
+            start = Stopwatch.GetTimestamp();
+            for (long i = first; i < end; i++)
+            {
+                _op.Do((ulong)lines[i] << 6);
+                if (stamps != null)
+                    stamps[i - first] = Stopwatch.GetTimestamp();
+            }
+            return Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    public void Dispose() => _cleanup();
 }

@@ -6,9 +6,9 @@ using Pmdk.PmemBench.Native;
 namespace Pmdk.PmemBench.Workloads;
 
 /// <summary>
-/// 64 MiB file on /dev/shm (is_pmem forced). Op i: <c>(*(uint64_t*)line)++</c> then persist of that 64-byte line,
-/// line = <c>next() % 1048576</c> (rand) or <c>i % 1048576</c> (seq), precomputed before timing.
-/// Ours: <c>mapping.Persist</c>; C: <c>pmem_persist</c>.
+/// 64 MiB file on /dev/shm (is_pmem forced), zeroed with a memset_persist before timing. Op i:
+/// <c>(*(uint64_t*)line)++</c> then persist of that 64-byte line, line = <c>next() % 1048576</c> (rand) or
+/// <c>i % 1048576</c> (seq), precomputed. Ours: <c>mapping.Persist</c>; C: <c>pmem_persist</c>.
 /// </summary>
 internal sealed unsafe class PersistWorkload : Workload
 {
@@ -26,18 +26,20 @@ internal sealed unsafe class PersistWorkload : Workload
 
     public override string Name => _random ? "persist64_rand" : "persist64_seq";
 
-    public override Measurement Run(Side side, RunContext context)
+    public override long Ops(RunContext context) => context.Ops(_baseOps);
+
+    public override ISideRun Prepare(Side side, RunContext context)
     {
-        long ops = context.Ops(_baseOps);
-        int[] lines = Lines(ops);
-        string path = context.Files.FreshShm(Name);
+        int[] lines = Lines(Ops(context));
+        string path = context.Files.FreshShm($"{Name}.{side}");
         try
         {
-            return side == Side.Ours ? RunOurs(path, lines, ops, context) : RunC(path, lines, ops, context);
+            return side == Side.Ours ? PrepareOurs(path, lines) : PrepareC(path, lines);
         }
-        finally
+        catch
         {
             File.Delete(path);
+            throw;
         }
     }
 
@@ -52,18 +54,29 @@ internal sealed unsafe class PersistWorkload : Workload
         return _lines = lines;
     }
 
-    private static Measurement RunOurs(string path, int[] lines, long ops, RunContext context)
+    private static ISideRun PrepareOurs(string path, int[] lines)
     {
-        using PmemMapping mapping = Pmem.Pmem.MapFile(path, MapLength,
+        PmemMapping mapping = Pmem.Pmem.MapFile(path, MapLength,
             PmemMapFileOptions.Create | PmemMapFileOptions.Exclusive, new PmemMapSettings { IsPmemForce = true });
-        if (!mapping.IsPmem || mapping.Granularity != PmemGranularity.CacheLine)
-            throw new InvalidOperationException($"{path}: expected forced pmem, got {mapping.Granularity}.");
-        mapping.Fill(0, 0, MapLength);
-        var op = new OursPersist(mapping, mapping.DangerousGetPointer());
-        return Passes.Lines(ref op, lines, ops, context.Latency);
+        try
+        {
+            if (!mapping.IsPmem || mapping.Granularity != PmemGranularity.CacheLine)
+                throw new InvalidOperationException($"{path}: expected forced pmem, got {mapping.Granularity}.");
+            mapping.Fill(0, 0, MapLength);
+            return new LineRun<OursPersist>(new OursPersist(mapping, mapping.DangerousGetPointer()), lines, () =>
+            {
+                mapping.Dispose();
+                File.Delete(path);
+            });
+        }
+        catch
+        {
+            mapping.Dispose();
+            throw;
+        }
     }
 
-    private static Measurement RunC(string path, int[] lines, long ops, RunContext context)
+    private static ISideRun PrepareC(string path, int[] lines)
     {
         byte* map = LibPmem.MapFile(path, MapLength, LibPmem.PMEM_FILE_CREATE | LibPmem.PMEM_FILE_EXCL,
             out ulong mapped, out bool isPmem);
@@ -72,12 +85,16 @@ internal sealed unsafe class PersistWorkload : Workload
             if (!isPmem)
                 throw new InvalidOperationException($"{path}: libpmem says is_pmem=0; PMEM_IS_PMEM_FORCE=1 was not seen.");
             LibPmem.pmem_memset_persist(map, 0, (nuint)MapLength);
-            var op = new CPersist(map);
-            return Passes.Lines(ref op, lines, ops, context.Latency);
+            return new LineRun<CPersist>(new CPersist(map), lines, () =>
+            {
+                LibPmem.Unmap(map, mapped);
+                File.Delete(path);
+            });
         }
-        finally
+        catch
         {
             LibPmem.Unmap(map, mapped);
+            throw;
         }
     }
 

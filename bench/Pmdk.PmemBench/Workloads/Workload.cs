@@ -10,13 +10,21 @@ internal enum Side
     C,
 }
 
-/// <summary>What one run of one side measured.</summary>
-/// <param name="OpsPerSecond">Pass-1 throughput.</param>
-/// <param name="BytesPerSecond">Pass-1 data rate, for copy workloads.</param>
-/// <param name="Latency">Pass-2 latency percentiles, when asked for.</param>
-/// <param name="Note">Extra figures printed as a comment line.</param>
-internal sealed record Measurement(double OpsPerSecond, double? BytesPerSecond = null, LatencySummary? Latency = null,
-    string? Note = null);
+/// <summary>
+/// One side of one rep, prepared on a fresh file (created, mapped, warmed up). The op sequence is run in chunks so
+/// that the runner can interleave the two sides; <see cref="IDisposable.Dispose"/> unmaps and removes the file.
+/// </summary>
+internal interface ISideRun : IDisposable
+{
+    /// <summary>Runs ops [first, first+count) of the sequence (pass 1) and returns the elapsed Stopwatch ticks.</summary>
+    long RunChunk(long first, long count);
+
+    /// <summary>Pass 2: ops [0, count) again with a timestamp after each op; null if the workload has none.</summary>
+    LatencySummary? MeasureLatency(long count);
+
+    /// <summary>Extra figures for a comment line, or null.</summary>
+    string? Note { get; }
+}
 
 /// <summary>A workload of the harness.</summary>
 internal abstract class Workload
@@ -24,8 +32,17 @@ internal abstract class Workload
     /// <summary>The name printed and matched by filters, e.g. <c>memcpy_persist_4k</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>Runs one side once on a fresh file and removes the file.</summary>
-    public abstract Measurement Run(Side side, RunContext context);
+    /// <summary>Bytes written per op, for a GB/s comment; 0 when it means nothing.</summary>
+    public virtual ulong BytesPerOp => 0;
+
+    /// <summary>The op count of one rep (perf-notes count times the scale).</summary>
+    public abstract long Ops(RunContext context);
+
+    /// <summary>How many chunks one rep's ops are split into for interleaving.</summary>
+    public virtual int Chunks(long ops) => (int)Math.Min(ops, 32);
+
+    /// <summary>Creates a fresh file for <paramref name="side"/>, maps and warms it.</summary>
+    public abstract ISideRun Prepare(Side side, RunContext context);
 
     /// <summary>Human size label: 64, 256, 4k, 64k, 2m.</summary>
     protected static string SizeLabel(ulong size) => size switch
