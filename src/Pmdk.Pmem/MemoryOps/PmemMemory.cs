@@ -144,7 +144,6 @@ internal static unsafe class PmemMemory
     private static void FillNonTemporal<TLane>(byte* dst, byte value, nuint length, FlushInstruction flush)
         where TLane : struct, INonTemporalLane
     {
-        Vector512<byte> v = Vector512.Create(value);
         nuint head = Math.Min((Line - ((nuint)dst & (Line - 1))) & (Line - 1), length);
         if (head != 0)
         {
@@ -152,6 +151,9 @@ internal static unsafe class PmemMemory
             CacheLineFlush.Flush(flush, dst, head);
             dst += head; length -= head;
         }
+        // Broadcast after the head's calls and use it before the tail's: the vector then lives only across
+        // call-free loops and stays in a register instead of being spilled and reloaded every iteration.
+        Vector512<byte> v = Vector512.Create(value);
         while (length >= 4 * Line)
         {
             TLane.Fill64(dst, v);
