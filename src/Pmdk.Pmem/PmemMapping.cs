@@ -36,8 +36,7 @@ public sealed unsafe partial class PmemMapping : IDisposable
         ReservationOffset = reservationOffset;
         NativePersistence = granularity switch
         {
-            PmemGranularity.Byte => new EadrPersistence(address, length, profile, path),
-            PmemGranularity.CacheLine => new CpuCachePersistence(address, length, profile, path),
+            PmemGranularity.Byte or PmemGranularity.CacheLine => new CpuCachePersistence(address, length, profile, path, granularity),
             _ => new MsyncPersistence(address, length, path),
         };
         Persistence = provider is null ? NativePersistence : provider.Create(this, NativePersistence);

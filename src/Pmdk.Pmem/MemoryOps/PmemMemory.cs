@@ -28,7 +28,7 @@ internal static unsafe class PmemMemory
     }
 
     /// <summary>memmove then persist per flags, without draining. Overlap is allowed in both directions.</summary>
-    public static void MoveNoDrain(byte* dst, byte* src, nuint length, PmemFlags flags, in PersistenceProfile profile)
+    public static void MoveNoDrain(byte* dst, byte* src, nuint length, PmemFlags flags, in PersistenceProfile profile, FlushRoutine flush)
     {
         if (length == 0 || dst == src)
             return;
@@ -40,19 +40,19 @@ internal static unsafe class PmemMemory
         if (!profile.UsesNonTemporal(length, flags))
         {
             Buffer.MemoryCopy(src, dst, length, length);
-            CacheLineFlush.Flush(profile.Flush, dst, length);
+            flush.Invoke(dst, length);
             return;
         }
         switch (profile.Isa)
         {
-            case CopyIsa.Avx512F: MoveNonTemporal<Avx512Lane>(dst, src, length, profile.Flush); break;
-            case CopyIsa.Avx: MoveNonTemporal<AvxLane>(dst, src, length, profile.Flush); break;
-            default: MoveNonTemporal<Sse2Lane>(dst, src, length, profile.Flush); break;
+            case CopyIsa.Avx512F: MoveNonTemporal<Avx512Lane>(dst, src, length, flush); break;
+            case CopyIsa.Avx: MoveNonTemporal<AvxLane>(dst, src, length, flush); break;
+            default: MoveNonTemporal<Sse2Lane>(dst, src, length, flush); break;
         }
     }
 
     /// <summary>memset then persist per flags, without draining.</summary>
-    public static void FillNoDrain(byte* dst, byte value, nuint length, PmemFlags flags, in PersistenceProfile profile)
+    public static void FillNoDrain(byte* dst, byte value, nuint length, PmemFlags flags, in PersistenceProfile profile, FlushRoutine flush)
     {
         if (length == 0)
             return;
@@ -64,14 +64,14 @@ internal static unsafe class PmemMemory
         if (!profile.UsesNonTemporal(length, flags))
         {
             Fill(dst, value, length);
-            CacheLineFlush.Flush(profile.Flush, dst, length);
+            flush.Invoke(dst, length);
             return;
         }
         switch (profile.Isa)
         {
-            case CopyIsa.Avx512F: FillNonTemporal<Avx512Lane>(dst, value, length, profile.Flush); break;
-            case CopyIsa.Avx: FillNonTemporal<AvxLane>(dst, value, length, profile.Flush); break;
-            default: FillNonTemporal<Sse2Lane>(dst, value, length, profile.Flush); break;
+            case CopyIsa.Avx512F: FillNonTemporal<Avx512Lane>(dst, value, length, flush); break;
+            case CopyIsa.Avx: FillNonTemporal<AvxLane>(dst, value, length, flush); break;
+            default: FillNonTemporal<Sse2Lane>(dst, value, length, flush); break;
         }
     }
 
@@ -87,7 +87,7 @@ internal static unsafe class PmemMemory
         new Span<byte>(dst, (int)length).Fill(value);
     }
 
-    private static void MoveNonTemporal<TLane>(byte* dst, byte* src, nuint length, FlushInstruction flush)
+    private static void MoveNonTemporal<TLane>(byte* dst, byte* src, nuint length, FlushRoutine flush)
         where TLane : struct, INonTemporalLane
     {
         bool backward = dst > src && dst < src + length;
@@ -97,7 +97,7 @@ internal static unsafe class PmemMemory
             if (head != 0)
             {
                 Buffer.MemoryCopy(src, dst, head, head);
-                CacheLineFlush.Flush(flush, dst, head);
+                flush.Invoke(dst, head);
                 dst += head; src += head; length -= head;
             }
             while (length >= 4 * Line)
@@ -116,7 +116,7 @@ internal static unsafe class PmemMemory
             if (length != 0)
             {
                 Buffer.MemoryCopy(src, dst, length, length);
-                CacheLineFlush.Flush(flush, dst, length);
+                flush.Invoke(dst, length);
             }
             return;
         }
@@ -127,7 +127,7 @@ internal static unsafe class PmemMemory
         {
             length -= tail;
             Buffer.MemoryCopy(src + length, dst + length, tail, tail);
-            CacheLineFlush.Flush(flush, dst + length, tail);
+            flush.Invoke(dst + length, tail);
         }
         while (length >= Line)
         {
@@ -137,18 +137,18 @@ internal static unsafe class PmemMemory
         if (length != 0)
         {
             Buffer.MemoryCopy(src, dst, length, length);
-            CacheLineFlush.Flush(flush, dst, length);
+            flush.Invoke(dst, length);
         }
     }
 
-    private static void FillNonTemporal<TLane>(byte* dst, byte value, nuint length, FlushInstruction flush)
+    private static void FillNonTemporal<TLane>(byte* dst, byte value, nuint length, FlushRoutine flush)
         where TLane : struct, INonTemporalLane
     {
         nuint head = Math.Min((Line - ((nuint)dst & (Line - 1))) & (Line - 1), length);
         if (head != 0)
         {
             Fill(dst, value, head);
-            CacheLineFlush.Flush(flush, dst, head);
+            flush.Invoke(dst, head);
             dst += head; length -= head;
         }
         // Broadcast after the head's calls and use it before the tail's: the vector then lives only across
@@ -170,7 +170,7 @@ internal static unsafe class PmemMemory
         if (length != 0)
         {
             Fill(dst, value, length);
-            CacheLineFlush.Flush(flush, dst, length);
+            flush.Invoke(dst, length);
         }
     }
 }

@@ -57,6 +57,9 @@ internal static unsafe class CacheLineFlush
         0xC3,
     ];
 
+    private static ReadOnlySpan<byte> NoFlushRoutine => [0xC3]; // ret: caches are persistent or flushing is off
+
+    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void> s_none;
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void> s_clwb;
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void> s_clflushOpt;
     private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void> s_clflush;
@@ -70,6 +73,7 @@ internal static unsafe class CacheLineFlush
         if (page == null)
             return;
         int at = 0;
+        s_none = (delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void>)Emit(page, ref at, NoFlushRoutine);
         if (cpu.Clwb)
             s_clwb = (delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void>)Emit(page, ref at, ClwbRoutine);
         if (cpu.ClflushOpt)
@@ -79,7 +83,7 @@ internal static unsafe class CacheLineFlush
         // W^X: the page is writable only until the routines are in place.
         if (Libc.mprotect((nint)page, (nuint)Libc.PageSize, Libc.PROT_READ | Libc.PROT_EXEC) != 0)
         {
-            s_clwb = s_clflushOpt = s_clflush = null;
+            s_none = s_clwb = s_clflushOpt = s_clflush = null;
         }
     }
 
@@ -92,6 +96,22 @@ internal static unsafe class CacheLineFlush
         FlushInstruction.Clflush => s_clflush != null,
         _ => false,
     };
+
+    /// <summary>
+    /// The routine of an instruction, resolved once per mapping so that hot paths make one indirect call and no
+    /// switch. <see cref="FlushInstruction.None"/> (and any routine missing on this CPU) resolves to a bare <c>ret</c>.
+    /// </summary>
+    public static FlushRoutine Resolve(FlushInstruction instruction)
+    {
+        var routine = instruction switch
+        {
+            FlushInstruction.Clwb => s_clwb,
+            FlushInstruction.ClflushOpt => s_clflushOpt,
+            FlushInstruction.Clflush => s_clflush,
+            _ => s_none,
+        };
+        return new FlushRoutine(routine != null ? routine : s_none);
+    }
 
     /// <summary>Writes back every line overlapping [address, address+length) with the given instruction.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -119,5 +139,22 @@ internal static unsafe class CacheLineFlush
         code.CopyTo(new Span<byte>(start, code.Length));
         at += (code.Length + 15) & ~15; // keep every routine 16-byte aligned
         return start;
+    }
+}
+
+/// <summary>A resolved flush routine: <c>void flush(void* addr, size_t len)</c>, or a no-op.</summary>
+/// <remarks>SAFETY: callers pass a range inside a live mapping.</remarks>
+internal readonly unsafe struct FlushRoutine
+{
+    private readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void> _routine;
+
+    public FlushRoutine(delegate* unmanaged[Cdecl, SuppressGCTransition]<byte*, nuint, void> routine) => _routine = routine;
+
+    /// <summary>Flushes every line overlapping [address, address+length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke(byte* address, nuint length)
+    {
+        if (_routine != null)
+            _routine(address, length);
     }
 }

@@ -1,16 +1,16 @@
-// Shared range checks and copy plumbing of the native persistence implementations (PMDK: libpmem2/persist.c).
+// Shared state and range checks of the native persistence implementations (PMDK: libpmem2/persist.c).
 using System.Runtime.CompilerServices;
 using Pmdk.Pmem.Detection;
-using Pmdk.Pmem.MemoryOps;
 
 namespace Pmdk.Pmem.Persistence;
 
 /// <summary>
-/// Base of the native persistence implementations: checks every range against the mapping and turns
-/// offsets into addresses. Subclasses decide what flush and drain mean.
+/// Base of the native persistence implementations: the mapping's address, length and CPU profile, and the range
+/// check every operation starts with. The implementations are sealed and complete on their own, so a call through
+/// <see cref="IPersistence"/> is one interface dispatch followed by direct, inlinable calls.
 /// </summary>
 /// <remarks>SAFETY: <c>baseAddress</c> stays mapped for <c>length</c> bytes while this object is used.</remarks>
-internal abstract unsafe class MappedPersistence : IPersistence
+internal abstract unsafe class MappedPersistence
 {
     protected readonly byte* BaseAddress;
     protected readonly ulong Length;
@@ -25,70 +25,21 @@ internal abstract unsafe class MappedPersistence : IPersistence
         Path = path;
     }
 
-    public abstract PmemGranularity Granularity { get; }
-
-    public abstract void Flush(ulong offset, ulong length);
-
-    public abstract void Drain();
-
-    public void Persist(ulong offset, ulong length)
-    {
-        Flush(offset, length);
-        Drain();
-    }
-
-    public void Copy(ulong destination, ReadOnlySpan<byte> source, PmemFlags flags = PmemFlags.None)
-    {
-        flags.Validate();
-        CheckRange(destination, (ulong)source.Length);
-        fixed (byte* src = source)
-            CopyCore(BaseAddress + destination, src, (nuint)source.Length, flags);
-        DrainUnless(flags);
-    }
-
-    public void Move(ulong destination, ulong source, ulong length, PmemFlags flags = PmemFlags.None)
-    {
-        flags.Validate();
-        CheckRange(destination, length);
-        CheckRange(source, length);
-        CopyCore(BaseAddress + destination, BaseAddress + source, (nuint)length, flags);
-        DrainUnless(flags);
-    }
-
-    public void Fill(ulong destination, byte value, ulong length, PmemFlags flags = PmemFlags.None)
-    {
-        flags.Validate();
-        CheckRange(destination, length);
-        FillCore(BaseAddress + destination, value, (nuint)length, flags);
-        DrainUnless(flags);
-    }
-
-    /// <summary>Copy from outside memory (the unsafe twin of <see cref="Copy"/>, for large sources).</summary>
-    public void CopyFrom(ulong destination, byte* source, ulong length, PmemFlags flags)
-    {
-        flags.Validate();
-        CheckRange(destination, length);
-        CopyCore(BaseAddress + destination, source, (nuint)length, flags);
-        DrainUnless(flags);
-    }
-
-    protected virtual void CopyCore(byte* dst, byte* src, nuint length, PmemFlags flags) =>
-        PmemMemory.MoveNoDrain(dst, src, length, flags, Profile);
-
-    protected virtual void FillCore(byte* dst, byte value, nuint length, PmemFlags flags) =>
-        PmemMemory.FillNoDrain(dst, value, length, flags, Profile);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void DrainUnless(PmemFlags flags)
-    {
-        if ((flags & (PmemFlags.NoDrain | PmemFlags.NoFlush)) == 0)
-            Drain();
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected void CheckRange(ulong offset, ulong length)
     {
         if (offset > Length || length > Length - offset)
             ThrowHelper.RangeOutsideMapping(offset, length, Length);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static void CheckFlags(PmemFlags flags)
+    {
+        if ((flags & ~PmemFlagsExtensions.ValidMask) != 0)
+            ThrowHelper.InvalidFlags((uint)flags, (uint)PmemFlagsExtensions.ValidMask);
+    }
+
+    /// <summary>Whether a copy with these flags ends with a drain (pmem2 memcpy_fn semantics).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static bool Drains(PmemFlags flags) => (flags & (PmemFlags.NoDrain | PmemFlags.NoFlush)) == 0;
 }

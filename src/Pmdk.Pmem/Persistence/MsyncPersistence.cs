@@ -6,42 +6,60 @@ using Pmdk.Pmem.MemoryOps;
 namespace Pmdk.Pmem.Persistence;
 
 /// <summary>Persistence of a mapping of a regular file without MAP_SYNC: every flush is a synchronous msync.</summary>
-internal sealed unsafe class MsyncPersistence : MappedPersistence
+internal sealed unsafe class MsyncPersistence : MappedPersistence, IPersistence
 {
     public MsyncPersistence(byte* baseAddress, ulong length, string? path)
         : base(baseAddress, length, new PersistenceProfile(FlushInstruction.None, CopyIsa.Generic, ulong.MaxValue), path)
     {
     }
 
-    public override PmemGranularity Granularity => PmemGranularity.Page;
+    public PmemGranularity Granularity => PmemGranularity.Page;
 
-    public override void Flush(ulong offset, ulong length)
+    public void Flush(ulong offset, ulong length)
     {
         CheckRange(offset, length);
         Msync(BaseAddress, offset, length, Path);
     }
 
     /// <summary>msync already waited for the write-back; there is nothing left to drain.</summary>
-    public override void Drain()
+    public void Drain()
     {
     }
 
-    protected override void CopyCore(byte* dst, byte* src, nuint length, PmemFlags flags)
+    public void Persist(ulong offset, ulong length) => Flush(offset, length);
+
+    public void Copy(ulong destination, ReadOnlySpan<byte> source, PmemFlags flags = PmemFlags.None)
     {
-        if (length == 0)
+        CheckFlags(flags);
+        CheckRange(destination, (ulong)source.Length);
+        if (source.IsEmpty)
             return;
-        Buffer.MemoryCopy(src, dst, length, length);
+        source.CopyTo(new Span<byte>(BaseAddress + destination, source.Length));
         if ((flags & PmemFlags.NoFlush) == 0)
-            Msync(BaseAddress, (ulong)(dst - BaseAddress), length, Path);
+            Msync(BaseAddress, destination, (ulong)source.Length, Path);
     }
 
-    protected override void FillCore(byte* dst, byte value, nuint length, PmemFlags flags)
+    public void Move(ulong destination, ulong source, ulong length, PmemFlags flags = PmemFlags.None)
     {
+        CheckFlags(flags);
+        CheckRange(destination, length);
+        CheckRange(source, length);
         if (length == 0)
             return;
-        PmemMemory.Fill(dst, value, length);
+        Buffer.MemoryCopy(BaseAddress + source, BaseAddress + destination, length, length);
         if ((flags & PmemFlags.NoFlush) == 0)
-            Msync(BaseAddress, (ulong)(dst - BaseAddress), length, Path);
+            Msync(BaseAddress, destination, length, Path);
+    }
+
+    public void Fill(ulong destination, byte value, ulong length, PmemFlags flags = PmemFlags.None)
+    {
+        CheckFlags(flags);
+        CheckRange(destination, length);
+        if (length == 0)
+            return;
+        PmemMemory.Fill(BaseAddress + destination, value, (nuint)length);
+        if ((flags & PmemFlags.NoFlush) == 0)
+            Msync(BaseAddress, destination, length, Path);
     }
 
     /// <summary>msync(MS_SYNC) of the pages covering [offset, offset+length) of a page-aligned mapping.</summary>
