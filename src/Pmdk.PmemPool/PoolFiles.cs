@@ -12,6 +12,7 @@ namespace Pmdk.PmemPool;
 internal sealed class PoolFiles : IDisposable
 {
     private readonly List<(string Path, SafeFileHandle Handle, long Size)> _parts = [];
+    private ulong[]? _spans;
 
     private PoolFiles(PoolSet set) => Set = set;
 
@@ -83,6 +84,52 @@ internal sealed class PoolFiles : IDisposable
     {
         byte[] b = new byte[8];
         return RandomAccess.Read(_parts[0].Handle, b, logical) == 8 ? BitConverter.ToUInt64(b) : 0;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="buffer"/>.Length bytes at replica offset <paramref name="logical"/>, crossing part
+    /// boundaries (spec §5.4). Bytes beyond the replica or the files read as zero; returns how many were real.
+    /// </summary>
+    public int Read(ulong logical, Span<byte> buffer)
+    {
+        _spans ??= PoolReplica.ComputeLayout(_parts.ConvertAll(p => (ulong)p.Size), Set.SingleHeader).Spans;
+        buffer.Clear();
+        int done = 0;
+        ulong start = 0;
+        for (int p = 0; p < _parts.Count && done < buffer.Length; p++)
+        {
+            ulong end = start + _spans[p];
+            ulong pos = logical + (ulong)done;
+            if (pos < end)
+            {
+                int n = (int)Math.Min((ulong)(buffer.Length - done), end - pos);
+                ulong fileOff = pos - start + (p == 0 || Set.SingleHeader ? 0UL : 4096UL);
+                int got = RandomAccess.Read(_parts[p].Handle, buffer.Slice(done, n), (long)fileOff);
+                done += n;
+                if (got < n)
+                    return done - (n - got);
+            }
+            start = end;
+        }
+        return done;
+    }
+
+    /// <summary>Reads an unmanaged structure at replica offset <paramref name="logical"/> (zeros past the end).</summary>
+    public T Read<T>(ulong logical) where T : unmanaged
+    {
+        T value = default;
+        Read(logical, System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Span<T>(ref value)));
+        return value;
+    }
+
+    /// <summary>Reads a little-endian u64 at replica offset <paramref name="logical"/>.</summary>
+    public ulong ReadWord(ulong logical) => Read<ulong>(logical);
+
+    /// <summary>Writes bytes at replica offset <paramref name="logical"/> (must lie in part 0) and flushes.</summary>
+    public void Write(ulong logical, ReadOnlySpan<byte> data)
+    {
+        RandomAccess.Write(_parts[0].Handle, data, (long)logical);
+        RandomAccess.FlushToDisk(_parts[0].Handle);
     }
 
     public void WriteU64(long logical, ulong value)
