@@ -133,8 +133,9 @@ public static class PoolCheck
             }
             else if (kind == PoolKind.Blk)
             {
-                msgs.Add(new CheckMessage(true, "checking of pmemblk pools is not supported yet by this implementation"));
-                return new CheckReport(CheckStatus.Error, msgs);
+                CheckStatus s = BlkCheck.Run(files, options, write, msgs, ref repaired);
+                if (s != CheckStatus.Consistent)
+                    return new CheckReport(s, msgs);
             }
             return new CheckReport(repaired ? CheckStatus.Repaired : CheckStatus.Consistent, msgs);
         }

@@ -92,26 +92,44 @@ internal sealed class PoolFiles : IDisposable
     /// </summary>
     public int Read(ulong logical, Span<byte> buffer)
     {
-        _spans ??= PoolReplica.ComputeLayout(_parts.ConvertAll(p => (ulong)p.Size), Set.SingleHeader).Spans;
         buffer.Clear();
+        int real = 0;
+        foreach ((int part, long fileOff, int start, int length) in Pieces(logical, buffer.Length))
+            real += RandomAccess.Read(_parts[part].Handle, buffer.Slice(start, length), fileOff);
+        return real;
+    }
+
+    /// <summary>Writes bytes at replica offset <paramref name="logical"/> (crossing parts) and flushes.</summary>
+    public void Write(ulong logical, ReadOnlySpan<byte> data)
+    {
+        foreach ((int part, long fileOff, int start, int length) in Pieces(logical, data.Length))
+        {
+            RandomAccess.Write(_parts[part].Handle, data.Slice(start, length), fileOff);
+            RandomAccess.FlushToDisk(_parts[part].Handle);
+        }
+    }
+
+    /// <summary>The (part, file offset, buffer start, length) pieces of a logical range inside the replica.</summary>
+    private List<(int Part, long FileOffset, int Start, int Length)> Pieces(ulong logical, int length)
+    {
+        _spans ??= PoolReplica.ComputeLayout(_parts.ConvertAll(p => (ulong)p.Size), Set.SingleHeader).Spans;
+        var pieces = new List<(int, long, int, int)>(1);
         int done = 0;
         ulong start = 0;
-        for (int p = 0; p < _parts.Count && done < buffer.Length; p++)
+        for (int p = 0; p < _parts.Count && done < length; p++)
         {
             ulong end = start + _spans[p];
             ulong pos = logical + (ulong)done;
-            if (pos < end)
+            if (pos >= start && pos < end)
             {
-                int n = (int)Math.Min((ulong)(buffer.Length - done), end - pos);
+                int n = (int)Math.Min((ulong)(length - done), end - pos);
                 ulong fileOff = pos - start + (p == 0 || Set.SingleHeader ? 0UL : 4096UL);
-                int got = RandomAccess.Read(_parts[p].Handle, buffer.Slice(done, n), (long)fileOff);
+                pieces.Add((p, (long)fileOff, done, n));
                 done += n;
-                if (got < n)
-                    return done - (n - got);
             }
             start = end;
         }
-        return done;
+        return pieces;
     }
 
     /// <summary>Reads an unmanaged structure at replica offset <paramref name="logical"/> (zeros past the end).</summary>
@@ -125,18 +143,8 @@ internal sealed class PoolFiles : IDisposable
     /// <summary>Reads a little-endian u64 at replica offset <paramref name="logical"/>.</summary>
     public ulong ReadWord(ulong logical) => Read<ulong>(logical);
 
-    /// <summary>Writes bytes at replica offset <paramref name="logical"/> (must lie in part 0) and flushes.</summary>
-    public void Write(ulong logical, ReadOnlySpan<byte> data)
-    {
-        RandomAccess.Write(_parts[0].Handle, data, (long)logical);
-        RandomAccess.FlushToDisk(_parts[0].Handle);
-    }
-
-    public void WriteU64(long logical, ulong value)
-    {
-        RandomAccess.Write(_parts[0].Handle, BitConverter.GetBytes(value), logical);
-        RandomAccess.FlushToDisk(_parts[0].Handle);
-    }
+    /// <summary>Writes a little-endian u64 at replica offset <paramref name="logical"/> and flushes.</summary>
+    public void WriteU64(long logical, ulong value) => Write((ulong)logical, BitConverter.GetBytes(value));
 
     public void Dispose()
     {

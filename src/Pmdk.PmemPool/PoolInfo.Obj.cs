@@ -70,7 +70,7 @@ public static partial class PoolInfo
             sb.Append(CultureInfo.InvariantCulture, $"\nZone {z}:\n");
             if (headers)
             {
-                string state = zh.Magic == HeapLayout.ZoneMagic ? "OK" : zh.Magic == 0 ? "uninitialized" : "wrong";
+                string state = zh.Magic == HeapLayout.ZoneMagic ? "OK" : zh.Magic == 0 ? "uninitialized" : "wrong! should be 0xC3F0A2D2";
                 Line(sb, "Magic", $"0x{zh.Magic:x8} [{state}]");
                 Line(sb, "Size idx", zh.SizeIdx.ToString(CultureInfo.InvariantCulture));
             }
