@@ -89,6 +89,40 @@ public unsafe class ObjToolTests
     }
 
     [Fact]
+    public void Pool_after_c_transactions_with_undo_extensions_passes_our_checker()
+    {
+        using var dir = new TempPoolDirectory();
+        string path = dir.File("tx.obj");
+        nint pop = NativeObj.pmemobj_create(path, "lay", 64 << 20, 0b110_110_100);
+        Assert.True(pop != 0, NativeObj.ErrorMessage());
+        try
+        {
+            NativeOid root = NativeObj.pmemobj_root(pop, 200000);
+            for (int k = 0; k < 3; k++)
+            {
+                Assert.Equal(0, NativeTx.pmemobj_tx_begin(pop, 0, 0));
+                Assert.Equal(0, NativeTx.pmemobj_tx_add_range(root.PoolUuidLo, root.Off, 0, 150000)); // needs undo extensions
+                for (int i = 0; i < 100; i++)
+                    Assert.NotEqual(0UL, NativeTx.pmemobj_tx_alloc((nuint)(1000 + (i * 10)), 3));
+                NativeTx.pmemobj_tx_commit();
+                Assert.Equal(0, NativeTx.pmemobj_tx_end());
+            }
+        }
+        finally
+        {
+            NativeObj.pmemobj_close(pop);
+        }
+        Assert.NotEqual(0UL, PeekU64(path, 0x2000 + 960 + 8)); // lane 0 keeps its first undo extension
+        CheckReport ours = ObjPoolCheck.Run(path, "lay");
+        Assert.True(ours.IsConsistent, string.Join("\n", ours.Problems));
+        Assert.Equal(1, NativeObj.pmemobj_check(path, "lay"));
+
+        // The kept extension must be an allocated object: pointing the link elsewhere is reported.
+        Poke(path, 0x2000 + 960 + 8, BitConverter.GetBytes(PeekU64(path, 0x2000 + 960 + 8) + 4096));
+        Assert.Contains(ObjPoolCheck.Run(path).Problems, p => p.Contains("ulog.next", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Info_matches_debian_for_c_made_and_our_pools()
     {
         using var dir = new TempPoolDirectory();
