@@ -190,40 +190,40 @@ public unsafe class ObjToolTests
                 Poke(path, Zone0, [0x11, 0x22, 0x33, 0x44]);
                 break;
             case "run bitmap bit":
-            {
-                // Mark a free block of the run used: it has no valid allocation header.
-                ulong w0 = PeekU64(path, runStart + 16);
-                int bit = System.Numerics.BitOperations.TrailingZeroCount(~w0);
-                Poke(path, runStart + 16, BitConverter.GetBytes(w0 | (1UL << bit)));
-                break;
-            }
+                {
+                    // Mark a free block of the run used: it has no valid allocation header.
+                    ulong w0 = PeekU64(path, runStart + 16);
+                    int bit = System.Numerics.BitOperations.TrailingZeroCount(~w0);
+                    Poke(path, runStart + 16, BitConverter.GetBytes(w0 | (1UL << bit)));
+                    break;
+                }
             case "run bitmap padding":
-            {
-                Assert.Equal(128UL, PeekU64(path, Chunk0 + FindRunOfUnit(path, 128) * ChunkSize)); // 128-byte class: 38 words, 32 used
-                Poke(path, Chunk0 + FindRunOfUnit(path, 128) * ChunkSize + 16 + 37 * 8, [0]);
-                break;
-            }
+                {
+                    Assert.Equal(128UL, PeekU64(path, Chunk0 + FindRunOfUnit(path, 128) * ChunkSize)); // 128-byte class: 38 words, 32 used
+                    Poke(path, Chunk0 + FindRunOfUnit(path, 128) * ChunkSize + 16 + 37 * 8, [0]);
+                    break;
+                }
             case "allocation header size":
-            {
-                ulong w0 = PeekU64(path, runStart + 16);
-                Assert.NotEqual(0UL, w0 & 1);
-                ulong unit = PeekU64(path, runStart);
-                long dataStart = runStart + (unit == 128 ? 320 : unit is 192 ? 192 : unit is 320 or 448 ? 128 : 64);
-                Poke(path, dataStart, BitConverter.GetBytes(12345UL));
-                break;
-            }
+                {
+                    ulong w0 = PeekU64(path, runStart + 16);
+                    Assert.NotEqual(0UL, w0 & 1);
+                    ulong unit = PeekU64(path, runStart);
+                    long dataStart = runStart + (unit == 128 ? 320 : unit is 192 ? 192 : unit is 320 or 448 ? 128 : 64);
+                    Poke(path, dataStart, BitConverter.GetBytes(12345UL));
+                    break;
+                }
             case "huge allocation header":
-            {
-                (uint used, _) = FindChunk(path, ChunkType.Used);
-                Poke(path, Chunk0 + used * ChunkSize, BitConverter.GetBytes(ChunkSize));
-                break;
-            }
+                {
+                    (uint used, _) = FindChunk(path, ChunkType.Used);
+                    Poke(path, Chunk0 + used * ChunkSize, BitConverter.GetBytes(ChunkSize));
+                    break;
+                }
             case "run data header":
-            {
-                uint multi = FindMultiChunkRun(path);
-                Poke(path, ChunkHeaders + (multi + 1) * 8, BitConverter.GetBytes(ChunkHeader.Pack(ChunkType.RunData, 0, 7)));
-                break;
-            }
+                {
+                    uint multi = FindMultiChunkRun(path);
+                    Poke(path, ChunkHeaders + (multi + 1) * 8, BitConverter.GetBytes(ChunkHeader.Pack(ChunkType.RunData, 0, 7)));
+                    break;
+                }
             case "root offset":
                 Poke(path, 0x1800, BitConverter.GetBytes(PeekU64(path, 0x1800) + 64));
                 break;
