@@ -12,6 +12,9 @@ internal static class BlkDescriptor
     /// <summary>Offset of <c>is_zeroed</c> (i32).</summary>
     public const ulong IsZeroedOffset = 4100;
 
+    /// <summary>Offset of the run-time <c>data</c> pointer (u64); <c>addr</c> is at 4104.</summary>
+    public const ulong RuntimeDataOffset = 4128;
+
     /// <summary>Where the BTT namespace (data area) starts: roundup(sizeof(struct pmemblk), 4096).</summary>
     public const ulong DataOffset = 8192;
 

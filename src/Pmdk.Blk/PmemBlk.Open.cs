@@ -31,6 +31,11 @@ public sealed partial class PmemBlk
             replica.Memory.Persistence.Copy(BlkDescriptor.BsizeOffset, descriptor);
             BinaryPrimitives.WriteInt32LittleEndian(descriptor, isZeroed ? 1 : 0);
             replica.Memory.Persistence.Copy(BlkDescriptor.IsZeroedOffset, descriptor);
+            // Run-time fields addr = 0, data = 8192: Debian's `pmempool info` computes the BTT offset as data − addr
+            // and refuses a pool where it is not positive ("wrong BTT layout offset").
+            Span<byte> runtime = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(runtime, BlkDescriptor.DataOffset);
+            replica.Memory.Persistence.Copy(BlkDescriptor.RuntimeDataOffset, runtime);
             return new PmemBlk(replica, OpenBtt(replica, (uint)blockSize, isZeroed, options));
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,4 +1,4 @@
-// pmempool check: shutdown state, pool headers, log descriptor; optional repair (PMDK: libpmempool/check*.c).
+// pmempool check: shutdown state, pool headers, then the log, blk or obj steps; optional repair (PMDK: libpmempool/check*.c).
 using System.Globalization;
 using Pmdk.Log;
 using Pmdk.Pool;
@@ -31,6 +31,9 @@ public sealed class CheckOptions
 
     /// <summary><c>-a</c>: advanced repairs.</summary>
     public bool Advanced { get; init; }
+
+    /// <summary>obj: the layout name the pool must have (null: any), as <c>pmemobj_check</c>'s argument.</summary>
+    public string? Layout { get; init; }
 }
 
 /// <summary>A check report: the status and the lines <c>pmempool check -v</c> would print.</summary>
@@ -40,6 +43,12 @@ public sealed record CheckReport(CheckStatus Status, IReadOnlyList<CheckMessage>
 {
     /// <summary>The exit code <c>pmempool check</c> uses for this status: 0 or 1.</summary>
     public int ExitCode => Status is CheckStatus.Consistent or CheckStatus.Repaired ? 0 : 1;
+
+    /// <summary>Whether the pool is consistent (or was repaired).</summary>
+    public bool IsConsistent => Status is CheckStatus.Consistent or CheckStatus.Repaired;
+
+    /// <summary>The problems found (the error lines).</summary>
+    public IReadOnlyList<string> Problems => [.. Messages.Where(m => m.IsError).Select(m => m.Text)];
 }
 
 /// <summary>One line of a check report.</summary>
@@ -128,13 +137,15 @@ public static class PoolCheck
             }
             else if (kind == PoolKind.Obj)
             {
-                msgs.Add(new CheckMessage(true, "checking of pmemobj pools is not supported"));
-                return new CheckReport(CheckStatus.Error, msgs);
+                CheckStatus s = ObjCheck.Run(files, options.Layout, msgs);
+                if (s != CheckStatus.Consistent)
+                    return Final(s, options, msgs);
             }
             else if (kind == PoolKind.Blk)
             {
-                msgs.Add(new CheckMessage(true, "checking of pmemblk pools is not supported yet by this implementation"));
-                return new CheckReport(CheckStatus.Error, msgs);
+                CheckStatus s = BlkCheck.Run(files, options, write, msgs, ref repaired);
+                if (s != CheckStatus.Consistent)
+                    return new CheckReport(s, msgs);
             }
             return new CheckReport(repaired ? CheckStatus.Repaired : CheckStatus.Consistent, msgs);
         }

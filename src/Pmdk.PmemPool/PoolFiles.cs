@@ -12,6 +12,7 @@ namespace Pmdk.PmemPool;
 internal sealed class PoolFiles : IDisposable
 {
     private readonly List<(string Path, SafeFileHandle Handle, long Size)> _parts = [];
+    private ulong[]? _spans;
 
     private PoolFiles(PoolSet set) => Set = set;
 
@@ -85,11 +86,65 @@ internal sealed class PoolFiles : IDisposable
         return RandomAccess.Read(_parts[0].Handle, b, logical) == 8 ? BitConverter.ToUInt64(b) : 0;
     }
 
-    public void WriteU64(long logical, ulong value)
+    /// <summary>
+    /// Reads <paramref name="buffer"/>.Length bytes at replica offset <paramref name="logical"/>, crossing part
+    /// boundaries (spec §5.4). Bytes beyond the replica or the files read as zero; returns how many were real.
+    /// </summary>
+    public int Read(ulong logical, Span<byte> buffer)
     {
-        RandomAccess.Write(_parts[0].Handle, BitConverter.GetBytes(value), logical);
-        RandomAccess.FlushToDisk(_parts[0].Handle);
+        buffer.Clear();
+        int real = 0;
+        foreach ((int part, long fileOff, int start, int length) in Pieces(logical, buffer.Length))
+            real += RandomAccess.Read(_parts[part].Handle, buffer.Slice(start, length), fileOff);
+        return real;
     }
+
+    /// <summary>Writes bytes at replica offset <paramref name="logical"/> (crossing parts) and flushes.</summary>
+    public void Write(ulong logical, ReadOnlySpan<byte> data)
+    {
+        foreach ((int part, long fileOff, int start, int length) in Pieces(logical, data.Length))
+        {
+            RandomAccess.Write(_parts[part].Handle, data.Slice(start, length), fileOff);
+            RandomAccess.FlushToDisk(_parts[part].Handle);
+        }
+    }
+
+    /// <summary>The (part, file offset, buffer start, length) pieces of a logical range inside the replica.</summary>
+    private List<(int Part, long FileOffset, int Start, int Length)> Pieces(ulong logical, int length)
+    {
+        _spans ??= PoolReplica.ComputeLayout(_parts.ConvertAll(p => (ulong)p.Size), Set.SingleHeader).Spans;
+        var pieces = new List<(int, long, int, int)>(1);
+        int done = 0;
+        ulong start = 0;
+        for (int p = 0; p < _parts.Count && done < length; p++)
+        {
+            ulong end = start + _spans[p];
+            ulong pos = logical + (ulong)done;
+            if (pos >= start && pos < end)
+            {
+                int n = (int)Math.Min((ulong)(length - done), end - pos);
+                ulong fileOff = pos - start + (p == 0 || Set.SingleHeader ? 0UL : 4096UL);
+                pieces.Add((p, (long)fileOff, done, n));
+                done += n;
+            }
+            start = end;
+        }
+        return pieces;
+    }
+
+    /// <summary>Reads an unmanaged structure at replica offset <paramref name="logical"/> (zeros past the end).</summary>
+    public T Read<T>(ulong logical) where T : unmanaged
+    {
+        T value = default;
+        Read(logical, System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Span<T>(ref value)));
+        return value;
+    }
+
+    /// <summary>Reads a little-endian u64 at replica offset <paramref name="logical"/>.</summary>
+    public ulong ReadWord(ulong logical) => Read<ulong>(logical);
+
+    /// <summary>Writes a little-endian u64 at replica offset <paramref name="logical"/> and flushes.</summary>
+    public void WriteU64(long logical, ulong value) => Write((ulong)logical, BitConverter.GetBytes(value));
 
     public void Dispose()
     {
