@@ -34,7 +34,7 @@ internal sealed partial class PAllocator
             link = RedoLog.NextHeader(_pool, next) + 8;
         }
         if (chain is not null)
-            FreeExtensions(chain, lane);
+            FreeExtensions(chain, lane, countStatistics: true);
     }
 
     /// <summary>The <see cref="IUlogExtender"/> of one lane.</summary>

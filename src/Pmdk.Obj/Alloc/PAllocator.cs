@@ -192,7 +192,7 @@ internal sealed partial class PAllocator
     }
 
     /// <summary>Frees the extensions of an undo log found at open, each with its link field, through the internal redo log.</summary>
-    public void FreeExtensions(List<(ulong Object, ulong LinkField)> extensions, int lane = 0)
+    public void FreeExtensions(List<(ulong Object, ulong LinkField)> extensions, int lane = 0, bool countStatistics = false)
     {
         lock (_lock)
         {
@@ -213,6 +213,13 @@ internal sealed partial class PAllocator
                     op.Add(m.BitmapWordOffset, ~m.Mask, UlogOperation.And);
                 op.Add(link, 0, UlogOperation.Set);
                 op.Process();
+                if (countStatistics)
+                {
+                    ulong real = m.IsHuge ? m.SizeIdx * HeapLayout.ChunkSize : m.Units * m.Unit;
+                    CurrAllocated -= (long)real;
+                    if (!m.IsHuge)
+                        _heap.RunAllocated -= Math.Min(_heap.RunAllocated, real);
+                }
                 if (m.IsHuge)
                     _heap.ReleaseChunks(m.Zone, m.Chunk, m.SizeIdx);
                 else

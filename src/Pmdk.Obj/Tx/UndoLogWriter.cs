@@ -25,6 +25,9 @@ internal sealed class UndoLogWriter
     /// <summary>Bytes of entries written in this transaction.</summary>
     public ulong Logged { get; private set; }
 
+    /// <summary>Data bytes snapshotted in this transaction (test hook: no byte twice).</summary>
+    public ulong SnapshotBytes { get; private set; }
+
     /// <summary>The head's generation at the start of the transaction.</summary>
     public ulong Generation => _gen;
 
@@ -41,11 +44,13 @@ internal sealed class UndoLogWriter
         _curOffset = 0;
         _remaining = 0;
         Logged = 0;
+        SnapshotBytes = 0;
     }
 
     /// <summary>Snapshots <c>[target, target+size)</c>, durably, splitting it across ulogs as needed.</summary>
     public void Append(ulong target, ulong size)
     {
+        SnapshotBytes += size;
         while (size > 0)
         {
             if (_remaining == 0)
