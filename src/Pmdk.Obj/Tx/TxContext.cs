@@ -63,13 +63,16 @@ internal sealed partial class TxContext
     {
         try
         {
-            for (int i = 0; i < Ranges.Count; i++)
+            if (Ranges.Count != 0)
             {
-                ref TxRange r = ref Ranges[i];
-                if ((r.Flags & TxAddFlags.NoFlush) == 0)
-                    Memory.Flush(r.Offset, r.Size);
+                for (int i = 0; i < Ranges.Count; i++)
+                {
+                    ref TxRange r = ref Ranges[i];
+                    if ((r.Flags & TxAddFlags.NoFlush) == 0)
+                        Memory.Flush(r.Offset, r.Size);
+                }
+                Memory.Drain();
             }
-            Memory.Drain();
             if (ActionCount != 0)
             {
                 Operation op = Alloc.Lanes.External(Lane);

@@ -123,12 +123,16 @@ internal sealed class UndoLogWriter
         _remaining = cap;
     }
 
-    /// <summary>Zeroes, durably, the 64 bytes where the entry after this one would start.</summary>
+    /// <summary>
+    /// Zeroes the 64 bytes where the entry after this one would start. PMDK drains this on its own; here it
+    /// shares the entry's drain: a slot not yet zeroed at a crash holds bytes of an older generation, which fail
+    /// the checksum just as well, so the log still ends at this entry.
+    /// </summary>
     private void ClobberNext(ulong entry, ulong entrySize)
     {
         if (entrySize < _remaining)
         {
-            _pool.Persistence.Fill(entry + entrySize, 0, 64);
+            _pool.Persistence.Fill(entry + entrySize, 0, 64, PmemFlags.NoDrain);
             return;
         }
         ulong next = _pool.Word(_cur + 8);
@@ -138,7 +142,7 @@ internal sealed class UndoLogWriter
         if (_pool.Ref<UlogHeader>(h).Capacity >= 64)
         {
             _pool.CheckRange(h + UlogHeader.Size, 64, "undo extension data");
-            _pool.Persistence.Fill(h + UlogHeader.Size, 0, 64);
+            _pool.Persistence.Fill(h + UlogHeader.Size, 0, 64, PmemFlags.NoDrain);
         }
     }
 
