@@ -11,7 +11,7 @@ namespace Pmdk.Obj.Alloc;
 /// written and drained first; the bitmap OR / chunk-header SET, the frees and the destination OID then commit
 /// together (spec §5.4, §7.4). One lock guards the heap's DRAM state and the runs' bitmap words.
 /// </summary>
-internal sealed class PAllocator
+internal sealed partial class PAllocator
 {
     private readonly Heap.Heap _heap;
     private readonly ObjMemory _pool;
@@ -33,7 +33,10 @@ internal sealed class PAllocator
     public Lock SyncRoot => _lock;
 
     /// <summary>Bytes allocated since open minus bytes freed (statistic <c>heap.curr_allocated</c>).</summary>
-    public long CurrAllocated { get; private set; }
+    public long CurrAllocated { get; set; }
+
+    /// <summary>The lanes whose logs the allocator uses.</summary>
+    public LaneSet Lanes => _lanes;
 
     /// <summary>Extra SETs committed with an operation (root offset and size).</summary>
     internal struct ExtraSets
@@ -58,7 +61,7 @@ internal sealed class PAllocator
             int lane = _lanes.Acquire();
             try
             {
-                return OperateLocked(lane, freeOff, size, typeNum, objFlags, ref init, destField, in extra, forcedClass);
+                return OperateLocked(_lanes.External(lane), freeOff, size, typeNum, objFlags, ref init, destField, in extra, forcedClass);
             }
             finally
             {
@@ -67,11 +70,10 @@ internal sealed class PAllocator
         }
     }
 
-    private ulong OperateLocked<TInit>(int lane, ulong freeOff, ulong size, ulong typeNum, ushort objFlags, ref TInit init,
+    private ulong OperateLocked<TInit>(Operation op, ulong freeOff, ulong size, ulong typeNum, ushort objFlags, ref TInit init,
         ulong destField, in ExtraSets extra, AllocationClass? forcedClass)
         where TInit : struct, IBlockInitializer
     {
-        Operation op = _lanes.External(lane);
         op.Start();
         MemoryBlock old = default;
         if (freeOff != 0)
@@ -190,7 +192,7 @@ internal sealed class PAllocator
     }
 
     /// <summary>Frees the extensions of an undo log found at open, each with its link field, through the internal redo log.</summary>
-    public void FreeExtensions(List<(ulong Object, ulong LinkField)> extensions)
+    public void FreeExtensions(List<(ulong Object, ulong LinkField)> extensions, int lane = 0, bool countStatistics = false)
     {
         lock (_lock)
         {
@@ -203,7 +205,7 @@ internal sealed class PAllocator
                     _pool.StoreWord(link, 0);
                     continue;
                 }
-                Operation op = _lanes.Internal(0);
+                Operation op = _lanes.Internal(lane);
                 op.Start();
                 if (m.IsHuge)
                     op.Add(_heap.ChunkHeaderOffset(m.Zone, m.Chunk), ChunkHeader.Pack(ChunkType.Free, m.ChunkFlags, m.SizeIdx), UlogOperation.Set);
@@ -211,6 +213,13 @@ internal sealed class PAllocator
                     op.Add(m.BitmapWordOffset, ~m.Mask, UlogOperation.And);
                 op.Add(link, 0, UlogOperation.Set);
                 op.Process();
+                if (countStatistics)
+                {
+                    ulong real = m.IsHuge ? m.SizeIdx * HeapLayout.ChunkSize : m.Units * m.Unit;
+                    CurrAllocated -= (long)real;
+                    if (!m.IsHuge)
+                        _heap.RunAllocated -= Math.Min(_heap.RunAllocated, real);
+                }
                 if (m.IsHuge)
                     _heap.ReleaseChunks(m.Zone, m.Chunk, m.SizeIdx);
                 else

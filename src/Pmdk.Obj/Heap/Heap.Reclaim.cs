@@ -74,7 +74,8 @@ internal sealed partial class Heap
                 uint s = ChunkHeader.SizeIdxOf(w);
                 if (s == 0 || s > size - c)
                     throw new PoolCorruptedException($"heap: zone {z} chunk {c}: invalid chunk header field 'size_idx' {s}", _pool.Path);
-                bool free = t == ChunkType.Free;
+                // A block reserved by an unpublished action is FREE on media but not free.
+                bool free = t == ChunkType.Free && !IsReservedChunkBlock(z, c);
                 if (t == ChunkType.Run && ScanRun(z, c, s, w))
                 {
                     // Completely empty: becomes a free block (header first, footer next).
@@ -140,7 +141,7 @@ internal sealed partial class Heap
                 v &= (1UL << (int)validBits) - 1;
             used += (ulong)BitOperations.PopCount(v);
         }
-        if (used == 0)
+        if (used == 0 && !HasReservedBits(chunkOff))
             return true;
         AllocationClass? cls = Classes.FindRunClass(unit, flags, s);
         if (cls is not null && cls.Alignment != alignment)

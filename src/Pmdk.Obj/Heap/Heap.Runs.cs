@@ -76,7 +76,7 @@ internal sealed partial class Heap
             uint w = start + i;
             if (w >= nvalues)
                 w -= nvalues;
-            ulong v = _pool.Word(r.BitmapOffset + w * 8UL);
+            ulong v = _pool.Word(r.BitmapOffset + w * 8UL) | ReservedMask(r.BitmapOffset - ChunkRunHeader.Size, w);
             if (v == ulong.MaxValue)
                 continue;
             ulong free = ~v;

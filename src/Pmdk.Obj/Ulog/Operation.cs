@@ -9,12 +9,12 @@ namespace Pmdk.Obj.Ulog;
 /// redo ulog (the commit point), applied, then the log header is cleared (spec §4.5). One instance per lane and
 /// log; reused, no allocation per operation.
 /// </summary>
-internal sealed class Operation
+internal sealed partial class Operation
 {
     private readonly ObjMemory _pool;
     private readonly ulong _ulogOffset;
     private readonly int _capacity;
-    private readonly byte[] _buffer;
+    private byte[] _buffer;
     private int _count;
 
     public Operation(ObjMemory pool, ulong ulogOffset, int capacity)
@@ -36,7 +36,7 @@ internal sealed class Operation
     {
         int pos = UlogHeader.Size + _count * UlogValueEntry.Size;
         if (pos + UlogValueEntry.Size > _buffer.Length)
-            throw new InvalidOperationException($"redo log full: more than {_capacity / UlogValueEntry.Size} entries in one operation.");
+            Array.Resize(ref _buffer, _buffer.Length * 2); // beyond the lane's log: extensions at Process
         Span<byte> e = _buffer.AsSpan(pos, UlogValueEntry.Size);
         BinaryPrimitives.WriteUInt64LittleEndian(e, offset | (ulong)op);
         BinaryPrimitives.WriteUInt64LittleEndian(e[8..], value);
@@ -47,7 +47,8 @@ internal sealed class Operation
     /// Makes all entries durable and applied, atomically: a single entry is one atomic 8-byte store; more are
     /// stored in the redo log first. C: <c>operation_process</c> + <c>operation_finish</c>.
     /// </summary>
-    public void Process()
+    /// <param name="extender">Allocates redo extensions when the entries exceed the lane's log; null = they must fit.</param>
+    public void Process(IUlogExtender? extender = null)
     {
         if (_count == 0)
             return;
@@ -61,6 +62,12 @@ internal sealed class Operation
             return;
         }
         int n = _count * UlogValueEntry.Size;
+        if (n > _capacity)
+        {
+            ProcessChained(n, extender ?? throw new InvalidOperationException(
+                $"redo log full: more than {_capacity / UlogValueEntry.Size} entries in one operation."));
+            return;
+        }
         int stored = n == _capacity ? n : Math.Min(_capacity, (n + 8 + 63) & ~63);
         Span<byte> log = _buffer.AsSpan(0, UlogHeader.Size + stored);
         log[(UlogHeader.Size + n)..].Clear();
