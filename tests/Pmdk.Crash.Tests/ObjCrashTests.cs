@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 
 namespace Pmdk.Crash.Tests;
 
-public sealed class ObjCrashTests(ITestOutputHelper output) : IDisposable
+public sealed partial class ObjCrashTests(ITestOutputHelper output) : IDisposable
 {
     private const string Layout = "crash";
     private const int Slots = 12;
