@@ -1,7 +1,7 @@
 // Read-only consistency check of an obj pool (PMDK: libpmemobj/obj.c pmemobj_check, obj_check_basic).
 using Pmdk.Obj.Lanes;
 using Pmdk.Obj.Ulog;
-using Pmdk.Pmem;
+using Pmdk.Pool;
 
 namespace Pmdk.Obj;
 
@@ -15,20 +15,21 @@ public sealed partial class ObjPool
     public static bool Check(string path, string? layout, out string? problem)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using Microsoft.Win32.SafeHandles.SafeFileHandle lockHandle = LockFile(path);
-        ulong fileSize = FileSize(lockHandle, path);
         problem = null;
-        if (fileSize < MinPoolSize)
-        {
-            problem = $"file size {fileSize} is smaller than the minimum obj pool size {MinPoolSize}";
-            return false;
-        }
-        using PmemMapping mapping = Map(path, 0, PmemMapFileOptions.None, ObjPoolOptions.Default);
-        var pool = new ObjMemory(mapping, fileSize & ~4095UL, path);
+        PoolReplica[] replicas;
         try
         {
-            ValidateHeader(pool);
-            ValidateDescriptor(pool, layout);
+            // Private mappings: whatever the checks touch never reaches the files.
+            replicas = OpenReplicas(path, layout, PoolOptions.Default, copyOnWrite: true);
+        }
+        catch (PoolCorruptedException e)
+        {
+            problem = e.Message;
+            return false;
+        }
+        try
+        {
+            ObjMemory pool = Memory(replicas);
             ref PoolDescriptor d = ref pool.Ref<PoolDescriptor>(PoolDescriptor.PoolOffset);
             ulong heapSize = pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset).HeapSize;
             if (heapSize == 0)
@@ -47,6 +48,11 @@ public sealed partial class ObjPool
         {
             problem = e.Message;
             return false;
+        }
+        finally
+        {
+            foreach (PoolReplica r in replicas)
+                r.Dispose();
         }
     }
 

@@ -1,8 +1,5 @@
 // Creating an obj pool: header, descriptor, lanes, heap header, zone headers (PMDK: libpmemobj/obj.c pmemobj_create, obj_descr_create, heap_init).
-using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
-using Pmdk.Interop;
 using Pmdk.Obj.Heap;
 using Pmdk.Obj.Lanes;
 using Pmdk.Obj.Ulog;
@@ -14,12 +11,14 @@ namespace Pmdk.Obj;
 public sealed partial class ObjPool
 {
     /// <summary>
-    /// Creates a pool file and opens it. The bytes written are those Debian's libpmemobj 1.12.1 writes (spec §8):
-    /// header with compat 0x1 / incompat 0x6, 1024 lanes, heap header, zones left uninitialized.
+    /// Creates a pool and opens it: a single file, or the parts (and local replicas) of a PMEMPOOLSET file. The
+    /// bytes written are those Debian's libpmemobj 1.12.1 writes (spec §8): header with compat 0x1 / incompat 0x6,
+    /// 1024 lanes, heap header, zones left uninitialized.
     /// </summary>
-    /// <param name="path">The new file (must not exist), or an existing file with an all-zero header when <paramref name="size"/> is 0.</param>
+    /// <param name="path">The new file (must not exist), an existing file with an all-zero header when
+    /// <paramref name="size"/> is 0, or a PMEMPOOLSET file (its parts are created with the sizes it gives).</param>
     /// <param name="layout">Layout name (at most 1023 UTF-8 bytes), or null.</param>
-    /// <param name="size">Pool size; at least <see cref="MinPoolSize"/>. 0 uses the existing file.</param>
+    /// <param name="size">Pool size; at least <see cref="MinPoolSize"/>. 0 uses the existing file or the set file's sizes.</param>
     /// <param name="options">Options.</param>
     /// <remarks>C: <c>pmemobj_create</c></remarks>
     public static ObjPool Create(string path, string? layout, ulong size, ObjPoolOptions? options = null)
@@ -32,31 +31,40 @@ public sealed partial class ObjPool
         if (size != 0 && size < MinPoolSize)
             throw new PmemException(PmemErrorCode.InvalidArgument, $"pool size {size} smaller than {MinPoolSize}", path);
 
-        PmemMapping mapping = size != 0
-            ? Map(path, size, PmemMapFileOptions.Create | PmemMapFileOptions.Exclusive, options)
-            : Map(path, 0, PmemMapFileOptions.None, options);
-        SafeFileHandle? lockHandle = null;
+        PoolOptions poolOptions = options.ToPoolOptions();
+        var replicas = new List<PoolReplica>();
         try
         {
-            lockHandle = LockFile(path);
-            ulong fileSize = FileSize(lockHandle, path);
-            if (fileSize < MinPoolSize)
-                throw new PmemException(PmemErrorCode.InvalidArgument, $"pool size {fileSize} smaller than {MinPoolSize}", path);
-            var pool = new ObjMemory(mapping, fileSize & ~4095UL, path);
-            if (!PoolHeader.IsZero(pool.Span(0, PoolHeader.Size)))
-                throw new PmemException(PmemErrorCode.FileExists, "Non-empty file detected: the pool header is not all zero", path);
-            if (options.Prefault)
-                Prefault(pool);
+            if (PoolSet.IsPoolSetFile(path))
+            {
+                PoolSet set = PoolSet.Load(path);
+                PoolReplica.CheckSupported(set, PoolKind.Obj, create: true);
+                ReplicaUuids? plan = set.Replicas.Count > 1 ? ReplicaUuids.New(set.Replicas.Count) : null;
+                for (int r = 0; r < set.Replicas.Count; r++)
+                    replicas.Add(PoolReplica.CreateReplica(set, r, PoolKind.Obj, poolOptions, plan));
+            }
+            else
+            {
+                replicas.Add(PoolReplica.Create(path, size, PoolKind.Obj, poolOptions));
+            }
+            PoolReplica[] all = [.. replicas];
+            ObjMemory pool = Memory(all);
             WriteLayout(pool, layoutBytes);
-            WriteHeader(pool, lockHandle, options.ShutdownStateAtCreate);
-            return Boot(mapping, lockHandle, pool, options.ShutdownStateAtCreate, options);
+            return Boot(all, pool);
         }
         catch
         {
-            mapping.Dispose();
-            lockHandle?.Dispose();
-            if (size != 0)
-                _ = Libc.unlink(path);
+            foreach (PoolReplica r in replicas)
+            {
+                bool delete = r.CreatedZeroed; // every part was made by this call (PMDK: DELETE_CREATED_PARTS)
+                IReadOnlyList<string> parts = r.PartPaths;
+                r.Dispose();
+                if (delete)
+                {
+                    foreach (string part in parts)
+                        File.Delete(part);
+                }
+            }
             throw;
         }
     }
@@ -109,23 +117,5 @@ public sealed partial class ObjPool
             pool.Flush(zone, ZoneHeader.Size + ChunkHeader.Size);
         }
         pool.Drain();
-    }
-
-    private static void WriteHeader(ObjMemory pool, SafeFileHandle handle, bool sds)
-    {
-        var h = new PoolHeader
-        {
-            Major = PoolKind.Obj.Major,
-            Compat = PoolFeatures.DefaultCompat,
-            Incompat = sds ? PoolFeatures.DefaultIncompat : IncompatFeatures.Checksum2K,
-            PoolsetUuid = Guid.NewGuid(),
-            Arch = ArchFlags.Current,
-        };
-        h.SetSignature(PoolKind.Obj);
-        Guid uuid = Guid.NewGuid();
-        h.Uuid = h.PrevPartUuid = h.NextPartUuid = h.PrevReplicaUuid = h.NextReplicaUuid = uuid;
-        h.CreationTime = Libc.fstat((int)handle.DangerousGetHandle(), out StatBuf st) == 0 ? (ulong)st.CTimeSec : 0;
-        h.UpdateChecksum();
-        pool.Persistence.Copy(0, MemoryMarshal.AsBytes(new ReadOnlySpan<PoolHeader>(in h)));
     }
 }

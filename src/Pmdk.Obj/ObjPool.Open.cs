@@ -1,10 +1,9 @@
-// Opening an obj pool: header, descriptor and heap checks, run_id, recovery (PMDK: libpmemobj/obj.c pmemobj_open, obj_runtime_init).
+// Opening an obj pool: replicas, header, descriptor and heap checks, run_id, recovery (PMDK: libpmemobj/obj.c pmemobj_open, obj_runtime_init, obj_replicas_check_basic).
 using System.Text;
-using Microsoft.Win32.SafeHandles;
-using Pmdk.Interop;
 using Pmdk.Obj.Lanes;
+using Pmdk.Obj.Replicas;
 using Pmdk.Obj.Ulog;
-using Pmdk.Pmem;
+using Pmdk.Pmem.Persistence;
 using Pmdk.Pool;
 
 namespace Pmdk.Obj;
@@ -15,48 +14,101 @@ public sealed partial class ObjPool
     public const ulong MinPoolSize = 8UL << 20;
 
     /// <summary>
-    /// Opens a pool, checking it as libpmemobj does (spec §2.4) and replaying interrupted operations.
+    /// Opens a pool (a file or a PMEMPOOLSET file with parts and local replicas), checking it as libpmemobj does
+    /// (spec §2.4, and every replica's headers, links and descriptor) and replaying interrupted operations.
     /// </summary>
-    /// <param name="path">The pool file.</param>
+    /// <param name="path">The pool file or set file.</param>
     /// <param name="layout">The expected layout name, or null to accept any.</param>
     /// <param name="options">Options (persistence provider, prefault).</param>
-    /// <exception cref="PoolCorruptedException">A damaged or foreign file, a wrong layout; the message names the field.</exception>
+    /// <exception cref="PoolCorruptedException">A damaged or foreign file, a wrong layout, an inconsistent replica; the message names the field.</exception>
     /// <exception cref="PmemException">The file is missing, locked by another open, or unsupported.</exception>
     /// <remarks>C: <c>pmemobj_open</c></remarks>
     public static ObjPool Open(string path, string? layout, ObjPoolOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= ObjPoolOptions.Default;
-        SafeFileHandle lockHandle = LockFile(path);
-        PmemMapping? mapping = null;
+        PoolReplica[] replicas = OpenReplicas(path, layout, options.ToPoolOptions(), copyOnWrite: false);
         try
         {
-            ulong fileSize = FileSize(lockHandle, path);
-            if (fileSize < MinPoolSize)
-                throw new PoolCorruptedException($"file size {fileSize} is smaller than the minimum obj pool size {MinPoolSize}", path);
-            mapping = Map(path, 0, PmemMapFileOptions.None, options);
-            var pool = new ObjMemory(mapping, fileSize & ~4095UL, path);
-            bool sds = ValidateHeader(pool);
-            ValidateDescriptor(pool, layout);
-            return Boot(mapping, lockHandle, pool, sds, options);
+            return Boot(replicas, Memory(replicas));
         }
         catch
         {
-            mapping?.Dispose();
-            lockHandle.Dispose();
+            foreach (PoolReplica r in replicas)
+                r.Dispose();
             throw;
         }
     }
 
-    private static ObjPool Boot(PmemMapping mapping, SafeFileHandle lockHandle, ObjMemory pool, bool sds, ObjPoolOptions options)
+    /// <summary>Opens and validates every replica of the pool (nothing is written before all checks pass).</summary>
+    private static PoolReplica[] OpenReplicas(string path, string? layout, PoolOptions options, bool copyOnWrite)
     {
-        if (options.Prefault)
-            Prefault(pool);
-        if (sds)
+        if (!PoolSet.IsPoolSetFile(path))
         {
-            ShutdownState s = ShutdownState.ForPlainFile(dirty: true);
-            pool.Persistence.Copy(PoolHeader.SdsOffset, System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<ShutdownState>(in s)));
+            PoolReplica single = copyOnWrite
+                ? PoolReplica.OpenCopyOnWrite(path, PoolKind.Obj, r => ValidateReplica(r, layout))
+                : PoolReplica.Open(path, PoolKind.Obj, options, r => ValidateReplica(r, layout));
+            return [single];
         }
+        PoolSet set = PoolSet.Load(path);
+        PoolReplica.CheckSupported(set, PoolKind.Obj, create: false);
+        var replicas = new List<PoolReplica>();
+        try
+        {
+            // Every replica is checked before any of them is marked dirty: a refused set is left untouched.
+            for (int r = 0; r < set.Replicas.Count; r++)
+                replicas.Add(PoolReplica.OpenReplica(set, r, PoolKind.Obj, options, rep => ValidateReplica(rep, layout), copyOnWrite));
+            if (replicas.Count > 1)
+            {
+                PoolReplica.CheckReplicaLinks(replicas);
+                CheckReplicaDescriptors(replicas);
+            }
+            return [.. replicas];
+        }
+        catch
+        {
+            foreach (PoolReplica r in replicas)
+                r.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The pool's memory: the master's logical space, with persistence mirrored into the other replicas.</summary>
+    private static unsafe ObjMemory Memory(PoolReplica[] replicas)
+    {
+        ulong size = replicas.Min(r => r.Size) & ~4095UL;
+        PoolMemory master = replicas[0].Memory;
+        if (replicas.Length == 1)
+            return ObjMemory.ForReplica(master, size, master.Persistence);
+        ObjMemory plain = ObjMemory.ForReplica(master, size, master.Persistence);
+        IPersistence[] others = [.. replicas.Skip(1).Select(r => r.Memory.Persistence)];
+        return ObjMemory.ForReplica(master, size, new ReplicatedPersistence(master.Persistence, plain.Base, others, size));
+    }
+
+    /// <summary>Obj checks of one replica after its headers passed (C: <c>obj_check_basic_local</c>).</summary>
+    private static void ValidateReplica(PoolReplica replica, string? layout)
+    {
+        if (replica.IsReadOnly)
+            throw new PmemException(PmemErrorCode.NotSupported, "an unknown ro_compat feature forces read-only mode, which is not supported", replica.Path);
+        ulong size = replica.Size & ~4095UL;
+        if (size < MinPoolSize)
+            throw new PoolCorruptedException($"pool size {size} is smaller than the minimum obj pool size {MinPoolSize}", replica.PartPaths[0]);
+        ValidateDescriptor(ObjMemory.ForReplica(replica.Memory, size, replica.Memory.Persistence), layout);
+    }
+
+    /// <summary>Every replica's descriptor equals the master's. C: <c>obj_replicas_check_basic</c>.</summary>
+    private static void CheckReplicaDescriptors(List<PoolReplica> replicas)
+    {
+        ReadOnlySpan<byte> master = replicas[0].Memory.GetSpan(PoolDescriptor.PoolOffset, PoolDescriptor.Size);
+        for (int r = 1; r < replicas.Count; r++)
+        {
+            if (!replicas[r].Memory.GetSpan(PoolDescriptor.PoolOffset, PoolDescriptor.Size).SequenceEqual(master))
+                throw new PoolCorruptedException($"inconsistent replica: the pool descriptor of replica {r} differs from the master's (run pmempool sync)", replicas[r].PartPaths[0]);
+        }
+    }
+
+    private static ObjPool Boot(PoolReplica[] replicas, ObjMemory pool)
+    {
         ref PoolDescriptor d = ref pool.Ref<PoolDescriptor>(PoolDescriptor.PoolOffset);
         ref PoolDescriptorRuntime rt = ref pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset);
         if (rt.HeapSize == 0)
@@ -74,7 +126,7 @@ public sealed partial class ObjPool
         LaneSet.RecoverRedo(pool, d.LanesOffset, lanes);
 
         ulong uuidLo = ComputeUuidLo(pool);
-        var objPool = new ObjPool(mapping, lockHandle, pool, uuidLo, sds);
+        var objPool = new ObjPool(replicas, pool, uuidLo);
         objPool._alloc.Heap.RepairZones();
         for (ulong i = 0; i < lanes; i++)
         {
@@ -94,18 +146,6 @@ public sealed partial class ObjPool
         for (int i = 0; i < 8; i++)
             lo = (lo << 8) | (byte)(u[i] ^ u[8 + i]);
         return lo;
-    }
-
-    private static bool ValidateHeader(ObjMemory pool)
-    {
-        PoolHeader h = PoolHeader.Read(pool.Span(0, PoolHeader.Size));
-        if (h.ValidateForOpen(PoolKind.Obj, pool.Path))
-            throw new PmemException(PmemErrorCode.NotSupported, "an unknown ro_compat feature forces read-only mode, which is not supported", pool.Path);
-        if (h.PrevPartUuid != h.Uuid || h.NextPartUuid != h.Uuid)
-            throw new PoolCorruptedException("wrong part UUID: header fields 'prev_part_uuid'/'next_part_uuid' do not name this single-file pool", pool.Path);
-        if (h.PrevReplicaUuid != h.Uuid || h.NextReplicaUuid != h.Uuid)
-            throw new PoolCorruptedException("wrong replica UUID: header fields 'prev_repl_uuid'/'next_repl_uuid' do not name this single-file pool", pool.Path);
-        return (h.Incompat & IncompatFeatures.ShutdownState) != 0;
     }
 
     private static void ValidateDescriptor(ObjMemory pool, string? layout)
@@ -140,44 +180,5 @@ public sealed partial class ObjPool
         ulong runId = pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset).RunId;
         if (runId % 2 != 0)
             throw new PoolCorruptedException($"field 'run_id' {runId} is odd", pool.Path);
-    }
-
-    private static PmemMapping Map(string path, ulong length, PmemMapFileOptions flags, ObjPoolOptions options) =>
-        Pmem.Pmem.MapFile(path, length, flags, new PmemMapSettings
-        {
-            Mode = options.Mode,
-            IsPmemForce = options.IsPmemForce,
-            PersistenceProvider = options.PersistenceProvider,
-        });
-
-    private static SafeFileHandle LockFile(string path)
-    {
-        int fd = Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC, 0);
-        if (fd < 0)
-            throw PmemIOException.FromLastError(path, "open");
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-        {
-            PmemIOException e = PmemIOException.FromLastError(path, "flock (is the pool open elsewhere?)");
-            handle.Dispose();
-            throw e;
-        }
-        return handle;
-    }
-
-    private static ulong FileSize(SafeFileHandle handle, string path)
-    {
-        if (Libc.fstat((int)handle.DangerousGetHandle(), out StatBuf st) != 0)
-            throw PmemIOException.FromLastError(path, "fstat");
-        return (ulong)st.Size;
-    }
-
-    private static void Prefault(ObjMemory pool)
-    {
-        for (ulong off = 0; off < pool.Size; off += 4096)
-        {
-            ref byte b = ref pool.Ref<byte>(off);
-            Volatile.Write(ref b, Volatile.Read(ref b));
-        }
     }
 }

@@ -1,11 +1,10 @@
 // An open obj pool: state, accessors and close (PMDK: libpmemobj/obj.c struct pmemobjpool, pmemobj_close, pmemobj_direct).
 using System.Runtime.CompilerServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using Pmdk.Obj.Alloc;
 using Pmdk.Obj.Lanes;
 using Pmdk.Obj.Ulog;
-using Pmdk.Pmem;
+using Pmdk.Pmem.Persistence;
 using Pmdk.Pool;
 
 namespace Pmdk.Obj;
@@ -16,20 +15,16 @@ namespace Pmdk.Obj;
 /// </summary>
 public sealed unsafe partial class ObjPool : IDisposable
 {
-    private readonly PmemMapping _mapping;
-    private readonly SafeFileHandle _lockHandle;
+    private readonly PoolReplica[] _replicas;
     private readonly ObjMemory _pool;
     private readonly PAllocator _alloc;
     private readonly LaneSet _lanes;
-    private readonly bool _sds;
     private bool _disposed;
 
-    private ObjPool(PmemMapping mapping, SafeFileHandle lockHandle, ObjMemory pool, ulong uuidLo, bool sds)
+    private ObjPool(PoolReplica[] replicas, ObjMemory pool, ulong uuidLo)
     {
-        _mapping = mapping;
-        _lockHandle = lockHandle;
+        _replicas = replicas;
         _pool = pool;
-        _sds = sds;
         ref PoolDescriptor d = ref pool.Ref<PoolDescriptor>(PoolDescriptor.PoolOffset);
         ref PoolDescriptorRuntime rt = ref pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset);
         _lanes = new LaneSet(pool, d.LanesOffset, (int)Math.Min(d.LaneCount, LaneLayout.DefaultLaneCount));
@@ -37,10 +32,16 @@ public sealed unsafe partial class ObjPool : IDisposable
         _alloc = new PAllocator(heap, _lanes, uuidLo);
     }
 
-    /// <summary>The pool file.</summary>
+    /// <summary>The pool file, or the PMEMPOOLSET file.</summary>
     public string Path => _pool.Path;
 
-    /// <summary>The pool size (the file size rounded down to 4 KiB).</summary>
+    /// <summary>Number of replicas (1 without a pool set or with a set of one replica).</summary>
+    public int ReplicaCount => _replicas.Length;
+
+    /// <summary>The part files of every replica, master first.</summary>
+    public IReadOnlyList<string> PartPaths => [.. _replicas.SelectMany(r => r.PartPaths)];
+
+    /// <summary>The pool size: the usable size of the smallest replica (a single file: its size rounded down to 4 KiB).</summary>
     public ulong Size => _pool.Size;
 
     /// <summary>The pool's 64-bit identity carried by every <see cref="PmemOid"/> (derived from the poolset UUID).</summary>
@@ -66,11 +67,14 @@ public sealed unsafe partial class ObjPool : IDisposable
     /// <summary>Size of the heap.</summary>
     public ulong HeapSize => _alloc.Heap.HeapSize;
 
-    /// <summary>Whether the mapping is persistent memory (or forced so).</summary>
-    public bool IsPmem => _mapping.IsPmem;
+    /// <summary>Whether every mapping is persistent memory (or forced so).</summary>
+    public bool IsPmem => Array.TrueForAll(_replicas, r => r.IsPmem);
 
-    /// <summary>The underlying mapping (for persistence calls on object data).</summary>
-    public PmemMapping Mapping => _mapping;
+    /// <summary>
+    /// The pool's persistence, over logical pool offsets: spans the parts of the master and mirrors into the
+    /// replicas. Use it (or <see cref="Persist(PmemOid, ulong, ulong)"/>) to make stores to objects durable.
+    /// </summary>
+    public IPersistence Persistence => _pool.Persistence;
 
     /// <summary>Heap statistics. C: <c>pmemobj_ctl_get("stats.heap.*")</c>.</summary>
     public ObjHeapStatistics Statistics
@@ -158,12 +162,9 @@ public sealed unsafe partial class ObjPool : IDisposable
         lock (_alloc.SyncRoot)
         {
             _disposed = true;
-            if (_sds)
-            {
-                _pool.Persistence.Fill(PoolHeader.SdsOffset, 0, ShutdownState.Size);
-            }
-            _mapping.Dispose();
-            _lockHandle.Dispose();
+            // Each replica marks its own shutdown state clean, then unmaps and unlocks its parts.
+            for (int i = _replicas.Length - 1; i >= 0; i--)
+                _replicas[i].Dispose();
         }
     }
 }

@@ -1,5 +1,6 @@
 // Options of creating and opening obj pools (PMDK: pmemobj_create/open arguments and PMEMOBJ_CONF ctls).
 using Pmdk.Pmem.Persistence;
+using Pmdk.Pool;
 
 namespace Pmdk.Obj;
 
@@ -23,6 +24,15 @@ public sealed class ObjPoolOptions
 
     /// <summary>Write the shutdown-state feature at create (Debian default). C: <c>sds.at_create</c>.</summary>
     public bool ShutdownStateAtCreate { get; init; } = true;
+
+    internal PoolOptions ToPoolOptions() => new()
+    {
+        Mode = Mode,
+        PersistenceProvider = PersistenceProvider,
+        IsPmemForce = IsPmemForce,
+        Prefault = Prefault,
+        ShutdownStateAtCreate = ShutdownStateAtCreate,
+    };
 }
 
 /// <summary>Heap statistics. C: <c>stats.heap.*</c> ctls.</summary>

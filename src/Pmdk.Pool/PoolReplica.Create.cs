@@ -35,8 +35,20 @@ public sealed partial class PoolReplica
         {
             set = PoolSet.SingleFile(path, poolSize);
         }
-        CheckSupported(set, create: true);
-        List<PoolSetPart> parts = ResolveParts(set, kind, create: true);
+        CheckSupported(set, kind, create: true);
+        if (set.Replicas.Count > 1)
+            throw new PmemException(PmemErrorCode.NotSupported, "a set with replicas is created replica by replica (CreateReplica)", set.Path);
+        return CreateReplica(set, 0, kind, options, null, existingSingle);
+    }
+
+    /// <summary>
+    /// Creates the parts of replica <paramref name="index"/> and writes their headers, with the UUIDs of
+    /// <paramref name="uuids"/> (null: fresh ones, linked as a one-replica set).
+    /// </summary>
+    internal static PoolReplica CreateReplica(PoolSet set, int index, PoolKind kind, PoolOptions options, ReplicaUuids? uuids,
+        bool existingSingle = false)
+    {
+        List<PoolSetPart> parts = ResolveParts(set, index, kind, create: true);
 
         foreach (PoolSetPart part in parts)
         {
@@ -66,7 +78,8 @@ public sealed partial class PoolReplica
                 }
             }
             replica = Map(set, kind, files, options);
-            replica.InitializeHeaders(options);
+            replica.ReplicaIndex = index;
+            replica.InitializeHeaders(options, uuids);
             foreach (PoolPartFile f in files)
             {
                 if (f.Created)
@@ -99,7 +112,7 @@ public sealed partial class PoolReplica
     }
 
     /// <summary>Fills in and persists every header (spec §4.2 step 5), after checking that all are still zero.</summary>
-    private void InitializeHeaders(PoolOptions options)
+    private void InitializeHeaders(PoolOptions options, ReplicaUuids? plan)
     {
         int n = HeaderCount;
         for (int p = 0; p < n; p++)
@@ -108,10 +121,12 @@ public sealed partial class PoolReplica
                 throw new PmemException(PmemErrorCode.FileExists, "Non-empty file detected: the first 4 KiB (pool header) are not zero", _files[p].Path);
         }
 
-        Guid poolsetUuid = Guid.NewGuid();
+        Guid poolsetUuid = plan?.PoolsetUuid ?? Guid.NewGuid();
         var uuids = new Guid[n];
         for (int p = 0; p < n; p++)
-            uuids[p] = Guid.NewGuid();
+            uuids[p] = p == 0 && plan is not null ? plan.Part0[ReplicaIndex] : Guid.NewGuid();
+        Guid prevReplica = plan is null ? uuids[0] : plan.Part0[(ReplicaIndex + plan.Part0.Count - 1) % plan.Part0.Count];
+        Guid nextReplica = plan is null ? uuids[0] : plan.Part0[(ReplicaIndex + 1) % plan.Part0.Count];
         IncompatFeatures incompat = IncompatFeatures.Checksum2K;
         if (options.ShutdownStateAtCreate)
             incompat |= IncompatFeatures.ShutdownState;
@@ -130,9 +145,9 @@ public sealed partial class PoolReplica
             h.Uuid = uuids[p];
             h.PrevPartUuid = uuids[(p + n - 1) % n];
             h.NextPartUuid = uuids[(p + 1) % n];
-            // One replica: both replica links point at its own part 0, in every part.
-            h.PrevReplicaUuid = uuids[0];
-            h.NextReplicaUuid = uuids[0];
+            // Every part links the part 0 of the neighbouring replicas (its own part 0 in a one-replica set).
+            h.PrevReplicaUuid = prevReplica;
+            h.NextReplicaUuid = nextReplica;
             h.CreationTime = _files[p].CTime();
             h.Arch = ArchFlags.Current;
             if (p == 0 && options.ShutdownStateAtCreate)

@@ -110,25 +110,25 @@ public sealed partial class PoolReplica
 
     private int HeaderCount => Set.SingleHeader ? 1 : _files.Count;
 
-    /// <summary>Refuses what log and blk pools cannot use: replicas, remote replicas, NOHDRS.</summary>
-    private static void CheckSupported(PoolSet set, bool create)
+    /// <summary>Refuses what a pool type cannot use: replicas (all but obj), remote replicas, NOHDRS.</summary>
+    internal static void CheckSupported(PoolSet set, PoolKind kind, bool create)
     {
-        if (set.Replicas.Count > 1)
+        if (set.Replicas.Count > 1 && kind != PoolKind.Obj)
         {
             throw new PmemException(PmemErrorCode.NotSupported,
                 create ? "replication not supported (a log or blk pool set may have only one replica)"
                        : "replicas not supported (a log or blk pool set may have only one replica)", set.Path);
         }
-        if (set.Replicas[0].IsRemote)
+        if (set.Replicas.Any(r => r.IsRemote))
             throw new PmemException(PmemErrorCode.NotSupported, "remote replicas are not supported", set.Path);
         if ((set.Options & PoolSetOptions.NoHeaders) != 0)
             throw new PmemException(PmemErrorCode.NotSupported, "the NOHDRS poolset option is not supported for local poolsets", set.Path);
     }
 
     /// <summary>The part files of the replica; a directory-based replica names its numbered files (<c>000000.pmem</c>, …).</summary>
-    private static List<PoolSetPart> ResolveParts(PoolSet set, PoolKind kind, bool create)
+    private static List<PoolSetPart> ResolveParts(PoolSet set, int index, PoolKind kind, bool create)
     {
-        PoolSetReplica replica = set.Replicas[0];
+        PoolSetReplica replica = set.Replicas[index];
         if (!replica.IsDirectoryBased)
             return [.. replica.Parts];
         var dirs = replica.Parts;

@@ -42,8 +42,18 @@ public sealed partial class PoolReplica
         }
 
         PoolSet set = PoolSet.IsPoolSetFile(path) ? PoolSet.Load(path) : PoolSet.SingleFile(path, (ulong)new FileInfo(path).Length);
-        CheckSupported(set, create: false);
-        List<PoolSetPart> parts = ResolveParts(set, kind, create: false);
+        CheckSupported(set, kind, create: false);
+        return OpenReplica(set, 0, kind, options, validateDescriptor, copyOnWrite);
+    }
+
+    /// <summary>
+    /// Opens replica <paramref name="index"/> of an already parsed set: locks, maps and checks its headers (the
+    /// replica links are checked here only for a one-replica set; see <see cref="CheckReplicaLinks"/>).
+    /// </summary>
+    internal static PoolReplica OpenReplica(PoolSet set, int index, PoolKind kind, PoolOptions options,
+        Action<PoolReplica>? validateDescriptor, bool copyOnWrite, bool validateHeaders = true)
+    {
+        List<PoolSetPart> parts = ResolveParts(set, index, kind, create: false);
 
         var files = new List<PoolPartFile>();
         PoolReplica? replica = null;
@@ -55,7 +65,7 @@ public sealed partial class PoolReplica
                     throw new PmemException(PmemErrorCode.FileNotFound, $"part file '{part.Path}' (line {part.Line}) does not exist", set.Path);
                 PoolPartFile f = PoolPartFile.Open(part.Path);
                 files.Add(f);
-                if (set.IsSetFile && !set.Replicas[0].IsDirectoryBased && f.Size != part.Size)
+                if (set.IsSetFile && !set.Replicas[index].IsDirectoryBased && f.Size != part.Size)
                 {
                     throw new PmemException(PmemErrorCode.InvalidArgument,
                         $"file size does not match config: {part.Path}, {f.Size} != {part.Size}", set.Path);
@@ -68,6 +78,9 @@ public sealed partial class PoolReplica
                 }
             }
             replica = Map(set, kind, files, options, copyOnWrite);
+            replica.ReplicaIndex = index;
+            if (!validateHeaders)
+                return replica;
             replica.ValidateHeaders();
             validateDescriptor?.Invoke(replica);
             if (!copyOnWrite)
@@ -120,7 +133,7 @@ public sealed partial class PoolReplica
                     : "the pool set has 'OPTION SINGLEHDR' but header field 'incompat' lacks SINGLEHDR", file);
             }
         }
-        for (int p = 0; p < n; p++)
+        for (int p = 0; p < n && Set.Replicas.Count == 1; p++)
         {
             if (headers[p].PrevReplicaUuid != h0.Uuid || headers[p].NextReplicaUuid != h0.Uuid)
                 throw new PoolCorruptedException("wrong replica UUID: header fields 'prev_repl_uuid'/'next_repl_uuid' do not point at part 0 of the only replica", _files[p].Path);

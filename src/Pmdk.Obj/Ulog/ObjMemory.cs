@@ -1,7 +1,7 @@
 // Raw access to the mapped pool with bounds checks of media-derived offsets (PMDK: libpmemobj/obj.c OBJ_OFF_* macros).
 using System.Runtime.CompilerServices;
-using Pmdk.Pmem;
 using Pmdk.Pmem.Persistence;
+using Pmdk.Pool;
 
 namespace Pmdk.Obj.Ulog;
 
@@ -11,16 +11,17 @@ namespace Pmdk.Obj.Ulog;
 /// </summary>
 internal sealed unsafe class ObjMemory
 {
-    public ObjMemory(PmemMapping mapping, ulong size, string path)
+    public ObjMemory(byte* address, ulong size, IPersistence persistence, string path)
     {
-        Mapping = mapping;
-        Base = mapping.DangerousGetPointer();
+        Base = address;
         Size = size;
         Path = path;
-        Persistence = mapping.Persistence;
+        Persistence = persistence;
     }
 
-    public PmemMapping Mapping { get; }
+    /// <summary>The logical space of a pool replica (its parts back to back), limited to <paramref name="size"/>.</summary>
+    public static ObjMemory ForReplica(PoolMemory memory, ulong size, IPersistence persistence) =>
+        new((byte*)Unsafe.AsPointer(ref memory.Ref<byte>(0)), size, persistence, memory.Path);
 
     public byte* Base { get; }
 

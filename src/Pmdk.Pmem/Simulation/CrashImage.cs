@@ -105,8 +105,12 @@ public sealed class CrashImage
     {
         ArgumentException.ThrowIfNullOrEmpty(destinationPath);
         byte[] image = Compose(device);
-        using SafeFileHandle handle = File.OpenHandle(destinationPath, FileMode.Create, FileAccess.Write);
+        // Overwrite in place rather than truncate: a checker writes thousands of images to one path, and on tmpfs
+        // truncation frees every page only for the next write to allocate and zero them again.
+        using SafeFileHandle handle = File.OpenHandle(destinationPath, FileMode.OpenOrCreate, FileAccess.Write);
         RandomAccess.Write(handle, image, 0);
+        if (RandomAccess.GetLength(handle) != image.LongLength)
+            RandomAccess.SetLength(handle, image.LongLength);
     }
 
     /// <summary>A copy of the image of <paramref name="device"/> (default: the only simulated file).</summary>
