@@ -34,4 +34,7 @@ public sealed partial class ObjPool
         }
         return set;
     }
+
+    /// <summary>The 8-byte word at a pool offset (bounds-checked).</summary>
+    internal ulong TestHookWord(ulong offset) => _pool.Word(offset);
 }

@@ -318,5 +318,5 @@ public sealed class TxSemanticsTests : IDisposable
         return sum;
     }
 
-    internal static unsafe ulong ReadWord(ObjPool pool, ulong offset) => *(ulong*)(pool.Mapping.DangerousGetPointer() + offset);
+    internal static ulong ReadWord(ObjPool pool, ulong offset) => pool.TestHookWord(offset);
 }
