@@ -107,7 +107,12 @@ public sealed class CrashImage
         byte[] image = Compose(device);
         // Overwrite in place rather than truncate: a checker writes thousands of images to one path, and on tmpfs
         // truncation frees every page only for the next write to allocate and zero them again.
-        using SafeFileHandle handle = File.OpenHandle(destinationPath, FileMode.OpenOrCreate, FileAccess.Write);
+        // open(2) directly: .NET's File.OpenHandle takes an advisory flock, and a pool library (ours or C's, or a
+        // forked child process that inherited its descriptor) may still hold one on the previous image at this path.
+        int fd = Interop.Libc.open(destinationPath, Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_CLOEXEC, 0b110_100_100);
+        if (fd < 0)
+            throw PmemIOException.FromLastError(destinationPath, "open");
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
         RandomAccess.Write(handle, image, 0);
         if (RandomAccess.GetLength(handle) != image.LongLength)
             RandomAccess.SetLength(handle, image.LongLength);
