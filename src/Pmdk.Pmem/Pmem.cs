@@ -59,11 +59,11 @@ public static class Pmem
         unsafe
         {
             return new PmemMapping(new SafeMappingHandle(address, (nuint)source.Size), (byte*)address, source.Size,
-                isPmem, dax, granularity, profile, path, null, 0, settings.PersistenceProvider)
+                isPmem, dax, granularity, profile, path, null, 0)
             {
                 DeviceNumber = source.DeviceNumber,
                 IsCharDevice = source.Kind == PmemSourceKind.DeviceDax,
-            };
+            }.Attach(settings.PersistenceProvider);
         }
     }
 

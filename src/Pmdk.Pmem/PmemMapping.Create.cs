@@ -69,13 +69,13 @@ public sealed unsafe partial class PmemMapping
         PersistenceProfile profile = PersistenceProfile.Resolve(CpuFeatures.Current, config.Tuning, autoFlush);
         var handle = config.Reservation is null ? new SafeMappingHandle(address, (nuint)length) : null;
         var mapping = new PmemMapping(handle, (byte*)address, length, isPmem: granularity != PmemGranularity.Page,
-            isDax: dax, granularity, profile, path, config.Reservation, config.ReservationOffset, config.PersistenceProvider)
+            isDax: dax, granularity, profile, path, config.Reservation, config.ReservationOffset)
         {
             DeviceNumber = source.DeviceNumber,
             IsCharDevice = source.Kind == PmemSourceKind.DeviceDax,
         };
         config.Reservation?.Register(mapping);
-        return mapping;
+        return mapping.Attach(config.PersistenceProvider);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed unsafe partial class PmemMapping : IDisposable
 
     internal PmemMapping(SafeMappingHandle? handle, byte* address, ulong length, bool isPmem, bool isDax,
         PmemGranularity granularity, PersistenceProfile profile, string? path,
-        VmReservation? reservation, ulong reservationOffset, IPersistenceProvider? provider)
+        VmReservation? reservation, ulong reservationOffset)
     {
         _handle = handle;
         _base = address;
@@ -39,7 +39,27 @@ public sealed unsafe partial class PmemMapping : IDisposable
             PmemGranularity.Byte or PmemGranularity.CacheLine => new CpuCachePersistence(address, length, profile, path, granularity),
             _ => new MsyncPersistence(address, length, path),
         };
-        Persistence = provider is null ? NativePersistence : provider.Create(this, NativePersistence);
+        Persistence = NativePersistence;
+    }
+
+    /// <summary>
+    /// Last step of creation: lets a provider replace the persistence, once every property is set. If the provider
+    /// throws, the mapping is released before the exception propagates.
+    /// </summary>
+    internal PmemMapping Attach(IPersistenceProvider? provider)
+    {
+        if (provider is null)
+            return this;
+        try
+        {
+            Persistence = provider.Create(this, NativePersistence);
+            return this;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>Length of the mapping in bytes. C: <c>pmem2_map_get_size</c>.</summary>
@@ -69,7 +89,7 @@ public sealed unsafe partial class PmemMapping : IDisposable
     /// <summary>
     /// The persistence every store to this mapping goes through (simulated when a provider was configured).
     /// </summary>
-    public IPersistence Persistence { get; }
+    public IPersistence Persistence { get; private set; }
 
     /// <summary>The persistence the hardware offers, bypassing any provider.</summary>
     internal IPersistence NativePersistence { get; }

@@ -182,4 +182,24 @@ public class MappingTests
         Assert.Equal(PmemErrorCode.OffsetOutOfRange,
             Assert.Throws<PmemException>(() => source.ClearBadBlock(new BadBlocks.BadBlock(1 << 20, 512))).Code);
     }
+
+    private sealed class ThrowingProvider : Persistence.IPersistenceProvider
+    {
+        public Persistence.IPersistence Create(PmemMapping mapping, Persistence.IPersistence native) =>
+            throw new PmemException(PmemErrorCode.NotSupported, "provider refuses");
+    }
+
+    [Fact]
+    public void A_failing_persistence_provider_releases_the_mapping_and_its_reservation_range()
+    {
+        using var dir = new TempPoolDirectory();
+        using var source = PmemSource.FromPath(MakeFile(dir, "p", 64 << 10));
+        using var reservation = VmReservation.Create(64 << 10);
+        var e = Assert.Throws<PmemException>(() => PmemMapping.Create(source,
+            new PmemConfig { Reservation = reservation, PersistenceProvider = new ThrowingProvider() }));
+        Assert.Equal("provider refuses", e.Message);
+        Assert.Empty(reservation.Mappings);
+        using PmemMapping again = PmemMapping.Create(source, new PmemConfig { Reservation = reservation });
+        Assert.Same(again, reservation.FindMapping(0));
+    }
 }
