@@ -22,11 +22,14 @@ if (options.Help)
     return 0;
 }
 
-List<Workload> selected = [.. WorkloadCatalog.All.Where(w => options.Selects(w.Name, WorkloadCatalog.All.Select(a => a.Name)))];
+// A workload is selected when its name or one of its result lines matches (blk_read_512_t1 runs the blk_512_t1
+// workload, whose write phase comes first).
+string[] allNames = [.. WorkloadCatalog.All.SelectMany(w => w.FigureNames.Prepend(w.Name)).Distinct()];
+List<Workload> selected = [.. WorkloadCatalog.All.Where(w => w.FigureNames.Prepend(w.Name).Any(n => options.Selects(n, allNames)))];
 if (options.List)
 {
-    foreach (Workload w in WorkloadCatalog.All)
-        Console.WriteLine(w.Name);
+    foreach (string name in WorkloadCatalog.All.SelectMany(w => w.FigureNames))
+        Console.WriteLine(name);
     return 0;
 }
 if (selected.Count == 0)
@@ -39,6 +42,11 @@ if (selected.Count == 0)
 // so it is set with setenv before the first call loads libpmem. The ext4 workload does not depend on it:
 // both sides take the msync path explicitly there (ours: IsPmemForce=false).
 LibC.SetEnvironment("PMEM_IS_PMEM_FORCE", "1");
+// The pool libraries read their ctl config from these variables (perf-notes §3.0 "Prefault") when they are loaded
+// and again at pool create/open; obj_pool_1g unsets PMEMOBJ_CONF while it runs.
+LibC.SetEnvironment(LibPmemObj.ConfigVariable, RunContext.PrefaultConfig);
+LibC.SetEnvironment("PMEMLOG_CONF", RunContext.PrefaultConfig);
+LibC.SetEnvironment("PMEMBLK_CONF", RunContext.PrefaultConfig);
 
 Console.WriteLine(Figures.Invariant(
     $"# Pmdk.PmemBench reps={options.Reps} ops-scale={options.OpsScale} lat={options.Latency} pid={Environment.ProcessId}"));
@@ -47,6 +55,11 @@ Console.WriteLine($"# ours: profile {Pmem.DefaultProfile}");
 
 using var files = new BenchFiles(options.ShmDirectory, options.DiskDirectory);
 ProbeC(files);
+if (selected.Exists(w => w.Name.StartsWith("log_", StringComparison.Ordinal) || w.Name.StartsWith("blk_", StringComparison.Ordinal)
+    || w.Name.StartsWith("obj_", StringComparison.Ordinal)))
+{
+    ProbePrefault();
+}
 using var source = new DramSource();
 var context = new RunContext(files, source, options.OpsScale, options.Latency, small: false);
 var runner = new Runner(options, context, Console.Out);
@@ -70,6 +83,19 @@ static string CpuModel()
     {
         return "unknown";
     }
+}
+
+static unsafe void ProbePrefault()
+{
+    int obj = -1, log = -1, blk = -1;
+    if (LibPmemObj.pmemobj_ctl_get(0, "prefault.at_create", &obj) != 0 || LibPmemLog.pmemlog_ctl_get(0, "prefault.at_create", &log) != 0
+        || LibPmemBlk.pmemblk_ctl_get(0, "prefault.at_create", &blk) != 0)
+    {
+        throw new InvalidOperationException("ctl_get(prefault.at_create) failed.");
+    }
+    Console.WriteLine($"# c: prefault.at_create obj={obj} log={log} blk={blk} (PMEM*_CONF); ours: Prefault=true (blk: warm-up writes)");
+    if (obj != 1 || log != 1 || blk != 1)
+        throw new InvalidOperationException("the C pool libraries did not see PMEM*_CONF prefault.");
 }
 
 static unsafe void ProbeC(BenchFiles files)

@@ -24,20 +24,25 @@ internal sealed class Runner(BenchOptions options, RunContext context, TextWrite
         Thread.Sleep(500); // let the background tier-1 compilations finish
     }
 
-    public Result Run(Workload workload)
+    public IReadOnlyList<Result> Run(Workload workload)
     {
-        var ours = new List<double>();
-        var c = new List<double>();
+        long started = Stopwatch.GetTimestamp();
+        IReadOnlyList<string> names = workload.FigureNames;
+        var ours = names.Select(_ => new List<double>()).ToArray();
+        var c = names.Select(_ => new List<double>()).ToArray();
         for (int rep = 0; rep < options.Reps; rep++)
         {
             RepResult r = RunRep(workload, context, rep, options.Latency);
-            ours.Add(r.Ours);
-            c.Add(r.C);
-            string bytes = workload.BytesPerOp == 0 ? ""
-                : $" ({Figures.GigabytesPerSecond(r.Ours * workload.BytesPerOp)} vs {Figures.GigabytesPerSecond(r.C * workload.BytesPerOp)})";
-            string notes = r.OursNote is null ? "" : $" ours[{r.OursNote}] c[{r.CNote}]";
-            output.WriteLine(Figures.Invariant(
-                $"# {workload.Name} rep{rep + 1} ours={Figures.Rate(r.Ours)} c={Figures.Rate(r.C)} ratio={r.Ours / r.C:0.00}{bytes}{notes}"));
+            for (int f = 0; f < names.Count; f++)
+            {
+                ours[f].Add(r.Ours[f]);
+                c[f].Add(r.C[f]);
+                string bytes = workload.BytesPerOp == 0 ? ""
+                    : $" ({Figures.GigabytesPerSecond(r.Ours[f] * workload.BytesPerOp)} vs {Figures.GigabytesPerSecond(r.C[f] * workload.BytesPerOp)})";
+                string notes = r.OursNote is null || f != names.Count - 1 ? "" : $" ours[{r.OursNote}] c[{r.CNote}]";
+                output.WriteLine(Figures.Invariant(
+                    $"# {names[f]} rep{rep + 1} ours={Figures.Rate(r.Ours[f])} c={Figures.Rate(r.C[f])} ratio={r.Ours[f] / r.C[f]:0.00}{bytes}{notes}"));
+            }
             if (r.OursLatency is not null)
             {
                 output.WriteLine($"#   ours {r.OursLatency}");
@@ -45,58 +50,72 @@ internal sealed class Runner(BenchOptions options, RunContext context, TextWrite
             }
             output.Flush();
         }
-        var result = new Result(workload.Name, Figures.Median(ours), Figures.Median(c));
-        if (options.Reps > 1)
+        var results = new List<Result>();
+        for (int f = 0; f < names.Count; f++)
         {
-            double[] ratios = [.. ours.Select((o, i) => o / c[i])];
+            var result = new Result(names[f], Figures.Median(ours[f]), Figures.Median(c[f]));
+            if (options.Reps > 1)
+            {
+                double[] ratios = [.. ours[f].Select((o, i) => o / c[f][i])];
+                output.WriteLine(Figures.Invariant(
+                    $"# {names[f]} per-rep ratios: median {Figures.Median(ratios):0.00}, min {ratios.Min():0.00}, max {ratios.Max():0.00}"));
+            }
             output.WriteLine(Figures.Invariant(
-                $"# {workload.Name} per-rep ratios: median {Figures.Median(ratios):0.00}, min {ratios.Min():0.00}, max {ratios.Max():0.00}"));
+                $"{names[f]} ours={Figures.Rate(result.Ours)} c={Figures.Rate(result.C)} ratio={result.Ratio:0.00}"));
+            results.Add(result);
         }
-        output.WriteLine(Figures.Invariant(
-            $"{workload.Name} ours={Figures.Rate(result.Ours)} c={Figures.Rate(result.C)} ratio={result.Ratio:0.00}"));
+        output.WriteLine(Figures.Invariant($"# {workload.Name} took {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0}s"));
         output.Flush();
-        return result;
+        return results;
     }
 
     private static RepResult RunRep(Workload workload, RunContext ctx, int rep, bool latency)
     {
-        long ops = workload.Ops(ctx);
-        int chunks = Math.Max(1, workload.Chunks(ops));
+        IReadOnlyList<Step> steps = workload.Steps(ctx);
+        int figures = workload.FigureNames.Count;
         // Which side prepares first alternates between reps (page cache and tmpfs state).
         Side firstPrepared = rep % 2 == 0 ? Side.Ours : Side.C;
         using ISideRun a = workload.Prepare(firstPrepared, ctx);
         using ISideRun b = workload.Prepare(firstPrepared == Side.Ours ? Side.C : Side.Ours, ctx);
         ISideRun ours = firstPrepared == Side.Ours ? a : b;
         ISideRun c = firstPrepared == Side.Ours ? b : a;
-        long oursTicks = 0, cTicks = 0;
-        long done = 0;
-        for (int k = 0; k < chunks; k++)
+        long[] oursTicks = new long[figures], cTicks = new long[figures], counted = new long[figures];
+        int k = 0; // chunk counter across steps, so that ABBA keeps alternating
+        foreach (Step step in steps)
         {
-            long count = (ops - done) / (chunks - k);
-            if (k % 2 == 0)
+            int chunks = (int)Math.Max(1, Math.Min(step.Chunks, step.Ops));
+            long done = 0;
+            for (int j = 0; j < chunks; j++, k++)
             {
-                oursTicks += ours.RunChunk(done, count);
-                cTicks += c.RunChunk(done, count);
+                long count = (step.Ops - done) / (chunks - j);
+                if (k % 2 == 0)
+                {
+                    oursTicks[step.Figure] += ours.RunChunk(step.Id, done, count);
+                    cTicks[step.Figure] += c.RunChunk(step.Id, done, count);
+                }
+                else
+                {
+                    cTicks[step.Figure] += c.RunChunk(step.Id, done, count);
+                    oursTicks[step.Figure] += ours.RunChunk(step.Id, done, count);
+                }
+                done += count;
             }
-            else
-            {
-                cTicks += c.RunChunk(done, count);
-                oursTicks += ours.RunChunk(done, count);
-            }
-            done += count;
+            counted[step.Figure] += step.CountedOps;
         }
         LatencySummary? oursLat = null, cLat = null;
         if (latency)
         {
-            long n = Math.Min(ops, 1_000_000);
+            long n = Math.Min(steps[0].Ops, 1_000_000);
             oursLat = ours.MeasureLatency(n);
             cLat = c.MeasureLatency(n);
         }
-        double f = Stopwatch.Frequency;
-        return new RepResult(ops * f / oursTicks, ops * f / cTicks, oursLat, cLat, ours.Note, c.Note);
+        double f = Stopwatch.Frequency * (double)workload.Threads;
+        double[] oursRates = [.. counted.Select((n, i) => n * f / oursTicks[i])];
+        double[] cRates = [.. counted.Select((n, i) => n * f / cTicks[i])];
+        return new RepResult(oursRates, cRates, oursLat, cLat, ours.Note, c.Note);
     }
 
-    private sealed record RepResult(double Ours, double C, LatencySummary? OursLatency, LatencySummary? CLatency,
+    private sealed record RepResult(double[] Ours, double[] C, LatencySummary? OursLatency, LatencySummary? CLatency,
         string? OursNote, string? CNote);
 }
 

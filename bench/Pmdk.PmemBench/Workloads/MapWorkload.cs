@@ -38,7 +38,7 @@ internal sealed class MapWorkload : Workload
 
         private static double Microseconds(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
 
-        public long RunChunk(long first, long count)
+        public long RunChunk(int step, long first, long count)
         {
             long create = 0;
             for (long i = 0; i < count; i++)

@@ -39,7 +39,7 @@ internal sealed unsafe class WalkRun<TOp> : ISideRun where TOp : struct, IWalkOp
 
     public string? Note => null;
 
-    public long RunChunk(long first, long count) => Loop(first, count, null, out _);
+    public long RunChunk(int step, long first, long count) => Loop(first, count, null, out _);
 
     public LatencySummary? MeasureLatency(long count)
     {
@@ -93,7 +93,7 @@ internal sealed unsafe class LineRun<TOp> : ISideRun where TOp : struct, ILineOp
 
     public string? Note => null;
 
-    public long RunChunk(long first, long count) => Loop(first, count, null, out _);
+    public long RunChunk(int step, long first, long count) => Loop(first, count, null, out _);
 
     public LatencySummary? MeasureLatency(long count)
     {

@@ -4,6 +4,9 @@ namespace Pmdk.PmemBench.Workloads;
 /// <summary>What every workload run needs besides its own parameters.</summary>
 internal sealed class RunContext
 {
+    /// <summary>The <c>PMEM*_CONF</c> value of the shm pool workloads (perf-notes §3.0 "Prefault").</summary>
+    public const string PrefaultConfig = "prefault.at_create=1;prefault.at_open=1";
+
     public RunContext(BenchFiles files, DramSource source, double opsScale, bool latency, bool small)
     {
         Files = files;

@@ -16,8 +16,11 @@ internal enum Side
 /// </summary>
 internal interface ISideRun : IDisposable
 {
-    /// <summary>Runs ops [first, first+count) of the sequence (pass 1) and returns the elapsed Stopwatch ticks.</summary>
-    long RunChunk(long first, long count);
+    /// <summary>
+    /// Runs ops [first, first+count) of step <paramref name="step"/> (pass 1) and returns the elapsed Stopwatch ticks
+    /// (with several threads: the latest end minus the earliest start).
+    /// </summary>
+    long RunChunk(int step, long first, long count);
 
     /// <summary>Pass 2: ops [0, count) again with a timestamp after each op; null if the workload has none.</summary>
     LatencySummary? MeasureLatency(long count);
@@ -26,11 +29,31 @@ internal interface ISideRun : IDisposable
     string? Note { get; }
 }
 
+/// <summary>
+/// One sequential part of a rep: <see cref="Ops"/> ops run in <see cref="Chunks"/> chunks alternating between the
+/// sides; their time counts toward figure <see cref="Figure"/>, and <see cref="CountedOps"/> of them toward its op
+/// count (0 for a step whose time belongs to the figure but whose ops do not, e.g. the frees of alloc+free pairs).
+/// </summary>
+internal readonly record struct Step(int Id, int Figure, long Ops, long CountedOps, int Chunks);
+
 /// <summary>A workload of the harness.</summary>
 internal abstract class Workload
 {
     /// <summary>The name printed and matched by filters, e.g. <c>memcpy_persist_4k</c>.</summary>
     public abstract string Name { get; }
+
+    /// <summary>The result lines of this workload (one figure each); by default just <see cref="Name"/>.</summary>
+    public virtual IReadOnlyList<string> FigureNames => [Name];
+
+    /// <summary>Threads per side; every thread runs every op index of a chunk on its own sequence.</summary>
+    public virtual int Threads => 1;
+
+    /// <summary>The steps of one rep; by default one step of <see cref="Ops"/> ops in <see cref="Chunks"/> chunks.</summary>
+    public virtual IReadOnlyList<Step> Steps(RunContext context)
+    {
+        long ops = Ops(context);
+        return [new Step(0, 0, ops, ops, Chunks(ops))];
+    }
 
     /// <summary>Bytes written per op, for a GB/s comment; 0 when it means nothing.</summary>
     public virtual ulong BytesPerOp => 0;

@@ -1,4 +1,4 @@
-// The workload list and its op counts (perf-notes §3.1 OPS column).
+// The workload list and its op counts (perf-notes §3.1, §3.3, §3.4, §3.5 OPS columns).
 namespace Pmdk.PmemBench.Workloads;
 
 /// <summary>Every workload of the harness, in print order, with the perf-notes op counts.</summary>
@@ -20,5 +20,24 @@ internal static class WorkloadCatalog
         new PersistWorkload(random: false, 10_000_000),
         new MapWorkload(10),
         new MsyncCopyWorkload(4096, 3_000),
+        // pmemlog (§3.4): append OPS per round × rounds; walk: entries, walks.
+        new LogAppendWorkload(64, vectors: 1, 5_000_000, rounds: 1),
+        new LogAppendWorkload(4096, vectors: 1, 1_000_000, rounds: 3),
+        new LogAppendWorkload(512, vectors: 4, 1_000_000, rounds: 3),
+        new LogWalkWorkload(4096, 262_144, 20),
+        new LogWalkWorkload(64, 4_194_304, 30),
+        // pmemblk (§3.5): OPS per thread.
+        new BlkWorkload(512, 2_000_000, threads: 1),
+        new BlkWorkload(512, 2_000_000, threads: 2),
+        new BlkWorkload(4096, 1_000_000, threads: 1),
+        new BlkWorkload(4096, 1_000_000, threads: 2),
+        // libpmemobj (§3.3): pool iterations; alloc OPS per thread and round × rounds; root ops; iterate walks.
+        new ObjPoolWorkload(10),
+        new ObjAllocFreeWorkload(64, 1_000_000, rounds: 3, threads: 1),
+        new ObjAllocFreeWorkload(64, 1_000_000, rounds: 3, threads: 2),
+        new ObjAllocFreeWorkload(4096, 250_000, rounds: 8, threads: 1),
+        new ObjAllocFreeWorkload(4096, 250_000, rounds: 8, threads: 2),
+        new ObjRootWorkload(10_000_000),
+        new ObjIterateWorkload(100),
     ];
 }

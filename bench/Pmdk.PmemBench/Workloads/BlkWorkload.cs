@@ -1,0 +1,201 @@
+// blk_write_BSIZE_tT / blk_read_BSIZE_tT: random-lba block writes then reads on a 1 GiB pool (perf-notes §3.5; PMDK: benchmarks/blk.cpp).
+using Pmdk.Blk;
+using Pmdk.PmemBench.Native;
+
+namespace Pmdk.PmemBench.Workloads;
+
+/// <summary>
+/// A 1 GiB block pool on /dev/shm, warmed by writing zeros to every lba once (untimed; C's pool is also prefaulted
+/// with <c>PMEMBLK_CONF</c>, ours has no prefault option, the warm-up touches its data area and map). Per thread t,
+/// lba_i = <c>t·⌊nblock/T⌋ + next() % ⌊nblock/T⌋</c> (xorshift64*, seed of thread t), buffer = BSIZE bytes of t+1.
+/// Step 0 (write figure): OPS writes per thread; step 1 (read figure): the same lbas read back. Ours
+/// <c>PmemBlk.Write</c>/<c>Read</c>; C <c>pmemblk_write</c>/<c>pmemblk_read</c>.
+/// </summary>
+internal sealed unsafe class BlkWorkload : Workload
+{
+    private const long PoolSize = 1L << 30;
+    private readonly int _blockSize;
+    private readonly long _baseOps;
+    private readonly int _threads;
+
+    public BlkWorkload(int blockSize, long baseOps, int threads)
+    {
+        _blockSize = blockSize;
+        _baseOps = baseOps;
+        _threads = threads;
+    }
+
+    private string Suffix => $"{SizeLabel((ulong)_blockSize)}_t{_threads}";
+
+    public override string Name => $"blk_{Suffix}";
+
+    public override IReadOnlyList<string> FigureNames => [$"blk_write_{Suffix}", $"blk_read_{Suffix}"];
+
+    public override int Threads => _threads;
+
+    public override ulong BytesPerOp => (ulong)_blockSize;
+
+    public override long Ops(RunContext context) => context.Ops(_baseOps);
+
+    public override IReadOnlyList<Step> Steps(RunContext context)
+    {
+        long ops = Ops(context);
+        return [new Step(0, 0, ops, ops, Chunks(ops)), new Step(1, 1, ops, ops, Chunks(ops))];
+    }
+
+    public override ISideRun Prepare(Side side, RunContext context)
+    {
+        long poolSize = context.Small ? 32L << 20 : PoolSize;
+        string path = context.Files.FreshShm($"{Name}.{side}");
+        try
+        {
+            BlkSide run = side == Side.Ours ? new OursBlk(path, _blockSize, poolSize) : new CBlk(path, _blockSize, poolSize);
+            run.Initialize(_threads, Ops(context));
+            return run;
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>What both sides share: warm-up, lba sequences, per-thread buffers, the threaded chunk.</summary>
+    private abstract class BlkSide : ISideRun
+    {
+        private readonly string _path;
+        private long[][] _lbas = [];
+        private PinnedBuffer[] _buffers = [];
+
+        protected BlkSide(string path, int blockSize)
+        {
+            _path = path;
+            BlockSize = blockSize;
+        }
+
+        protected int BlockSize { get; }
+
+        protected abstract long BlockCount { get; }
+
+        public string? Note => null;
+
+        public void Initialize(int threads, long ops)
+        {
+            // Untimed warm-up, on two threads (halves of the lba range) to keep the full run short.
+            var zeros = new PinnedBuffer(BlockSize, _ => 0);
+            long blocks = BlockCount;
+            ThreadTeam.Run(2, h =>
+            {
+                for (long lba = h * blocks / 2, end = (h + 1) * blocks / 2; lba < end; lba++)
+                    Write(zeros, lba);
+            });
+            long part = BlockCount / threads;
+            _lbas = new long[threads][];
+            _buffers = new PinnedBuffer[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                var rng = new Xorshift64Star(t);
+                long[] lbas = _lbas[t] = new long[ops];
+                for (long i = 0; i < ops; i++)
+                    lbas[i] = t * part + (long)(rng.Next() % (ulong)part);
+                byte fill = (byte)(t + 1);
+                _buffers[t] = new PinnedBuffer(BlockSize, _ => fill);
+            }
+        }
+
+        protected abstract void Write(PinnedBuffer buffer, long lba);
+
+        protected abstract void Loop(bool read, PinnedBuffer buffer, long[] lbas, long first, long count);
+
+        public long RunChunk(int step, long first, long count) =>
+            ThreadTeam.Run(_lbas.Length, t => Loop(step == 1, _buffers[t], _lbas[t], first, count));
+
+        public LatencySummary? MeasureLatency(long count) => null;
+
+        public virtual void Dispose() => File.Delete(_path);
+    }
+
+    private sealed class OursBlk : BlkSide
+    {
+        private readonly PmemBlk _blk;
+
+        public OursBlk(string path, int blockSize, long poolSize) : base(path, blockSize) =>
+            _blk = PmemBlk.Create(path, blockSize, poolSize, new PmemBlkOptions { IsPmemForce = true });
+
+        protected override long BlockCount => _blk.BlockCount;
+
+        protected override void Write(PinnedBuffer buffer, long lba) => _blk.Write(lba, buffer.Array);
+
+        protected override void Loop(bool read, PinnedBuffer buffer, long[] lbas, long first, long count)
+        {
+            PmemBlk blk = _blk;
+            long end = first + count;
+            if (read)
+            {
+                Span<byte> data = buffer.Array;
+                for (long i = first; i < end; i++)
+                    blk.Read(lbas[i], data);
+            }
+            else
+            {
+                ReadOnlySpan<byte> data = buffer.Array;
+                for (long i = first; i < end; i++)
+                    blk.Write(lbas[i], data);
+            }
+        }
+
+        public override void Dispose()
+        {
+            _blk.Dispose();
+            base.Dispose();
+        }
+    }
+
+    private sealed class CBlk : BlkSide
+    {
+        private readonly nint _blk;
+
+        public CBlk(string path, int blockSize, long poolSize) : base(path, blockSize) =>
+            _blk = LibPmemBlk.Create(path, (ulong)blockSize, (ulong)poolSize);
+
+        protected override long BlockCount => (long)LibPmemBlk.pmemblk_nblock(_blk);
+
+        protected override void Write(PinnedBuffer buffer, long lba)
+        {
+            if (LibPmemBlk.pmemblk_write(_blk, buffer.Pointer, lba) != 0)
+                LibPmemBlk.ThrowIo("pmemblk_write", lba);
+        }
+
+        protected override void Loop(bool read, PinnedBuffer buffer, long[] lbas, long first, long count)
+        {
+            nint blk = _blk;
+            byte* data = buffer.Pointer;
+            long end = first + count;
+            fixed (long* l = lbas)
+            {
+                if (read)
+                {
+                    for (long i = first; i < end; i++)
+                    {
+                        if (LibPmemBlk.pmemblk_read(blk, data, l[i]) != 0)
+                            LibPmemBlk.ThrowIo("pmemblk_read", l[i]);
+                    }
+                }
+                else
+                {
+                    for (long i = first; i < end; i++)
+                    {
+                        if (LibPmemBlk.pmemblk_write(blk, data, l[i]) != 0)
+                            LibPmemBlk.ThrowIo("pmemblk_write", l[i]);
+                    }
+                }
+            }
+        }
+
+        public override void Dispose()
+        {
+            LibPmemBlk.pmemblk_close(_blk);
+            base.Dispose();
+        }
+    }
+}

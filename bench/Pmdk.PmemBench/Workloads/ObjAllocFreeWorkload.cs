@@ -1,0 +1,208 @@
+// obj_alloc_free_SIZE_tT: atomic pmemobj_alloc of OPS objects then pmemobj_free of them, per round (perf-notes §3.3 "alloc").
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Pmdk.Obj;
+using Pmdk.PmemBench.Native;
+
+namespace Pmdk.PmemBench.Workloads;
+
+/// <summary>
+/// A prefaulted obj pool on /dev/shm (1 GiB, larger when the objects of one round need it), shared by T threads.
+/// Per round: OPS allocations per thread of SIZE bytes, type 0, no constructor, into a DRAM oid array (step
+/// "alloc"), then the frees in the same order (step "free"). The figure is alloc+free pairs per second (the time of
+/// both steps); the separate alloc and free rates are printed as a comment. Ours <c>ObjPool.Allocate</c>/
+/// <c>Free</c>; C <c>pmemobj_alloc</c>/<c>pmemobj_free</c>.
+/// </summary>
+internal sealed unsafe class ObjAllocFreeWorkload : Workload
+{
+    private readonly ulong _size;
+    private readonly long _baseOps;
+    private readonly int _rounds;
+    private readonly int _threads;
+
+    public ObjAllocFreeWorkload(ulong size, long baseOpsPerRound, int rounds, int threads)
+    {
+        _size = size;
+        _baseOps = baseOpsPerRound;
+        _rounds = rounds;
+        _threads = threads;
+    }
+
+    public override string Name => $"obj_alloc_free_{SizeLabel(_size)}_t{_threads}";
+
+    public override int Threads => _threads;
+
+    /// <summary>Allocations per thread and round.</summary>
+    public override long Ops(RunContext context) => context.Ops(_baseOps);
+
+    public override IReadOnlyList<Step> Steps(RunContext context)
+    {
+        long ops = Ops(context);
+        var steps = new List<Step>();
+        for (int r = 0; r < _rounds; r++)
+        {
+            steps.Add(new Step(0, 0, ops, ops, Chunks(ops)));
+            steps.Add(new Step(1, 0, ops, 0, Chunks(ops)));
+        }
+        return steps;
+    }
+
+    public override ISideRun Prepare(Side side, RunContext context)
+    {
+        long ops = Ops(context);
+        ulong needed = (ulong)(ops * _threads) * (_size + 64) * 5 / 4 + (256UL << 20);
+        ulong poolSize = context.Small ? 64UL << 20 : Math.Max(1UL << 30, (needed + (256UL << 20) - 1) & ~((256UL << 20) - 1));
+        string path = context.Files.FreshShm($"{Name}.{side}");
+        try
+        {
+            return side == Side.Ours
+                ? new OursRun(path, poolSize, _size, _threads, ops)
+                : new CRun(path, poolSize, _size, _threads, ops);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Splits the time of the two steps for the comment line.</summary>
+    private abstract class Side2 : ISideRun
+    {
+        private long _allocTicks;
+        private long _freeTicks;
+        private long _pairs;
+
+        protected Side2(int threads) => Threads = threads;
+
+        protected int Threads { get; }
+
+        public string? Note => string.Create(CultureInfo.InvariantCulture,
+            $"alloc {Figures.Rate(_pairs * Threads * (double)System.Diagnostics.Stopwatch.Frequency / _allocTicks)}/s free {Figures.Rate(_pairs * Threads * (double)System.Diagnostics.Stopwatch.Frequency / _freeTicks)}/s");
+
+        public long RunChunk(int step, long first, long count)
+        {
+            long ticks = ThreadTeam.Run(Threads, t =>
+            {
+                if (step == 0)
+                    Allocate(t, first, count);
+                else
+                    Free(t, first, count);
+            });
+            if (step == 0)
+            {
+                _allocTicks += ticks;
+                _pairs += count;
+            }
+            else
+            {
+                _freeTicks += ticks;
+            }
+            return ticks;
+        }
+
+        protected abstract void Allocate(int thread, long first, long count);
+
+        protected abstract void Free(int thread, long first, long count);
+
+        public LatencySummary? MeasureLatency(long count) => null;
+
+        public abstract void Dispose();
+    }
+
+    private sealed class OursRun : Side2
+    {
+        private readonly string _path;
+        private readonly ObjPool _pool;
+        private readonly ulong _size;
+        private readonly PmemOid[][] _oids;
+
+        public OursRun(string path, ulong poolSize, ulong size, int threads, long ops) : base(threads)
+        {
+            _path = path;
+            _size = size;
+            _pool = ObjPool.Create(path, "cbench", poolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
+            _oids = new PmemOid[threads][];
+            for (int t = 0; t < threads; t++)
+            {
+                _oids[t] = new PmemOid[ops];
+                _oids[t].AsSpan().Fill(new PmemOid(1, 1)); // touch the pages before timing
+            }
+        }
+
+        protected override void Allocate(int thread, long first, long count)
+        {
+            ObjPool pool = _pool;
+            ulong size = _size;
+            PmemOid[] oids = _oids[thread];
+            long end = first + count;
+            for (long i = first; i < end; i++)
+                oids[i] = pool.Allocate(size, 0);
+        }
+
+        protected override void Free(int thread, long first, long count)
+        {
+            ObjPool pool = _pool;
+            PmemOid[] oids = _oids[thread];
+            long end = first + count;
+            for (long i = first; i < end; i++)
+                pool.Free(ref oids[i]);
+        }
+
+        public override void Dispose()
+        {
+            _pool.Dispose();
+            File.Delete(_path);
+        }
+    }
+
+    private sealed class CRun : Side2
+    {
+        private readonly string _path;
+        private readonly nint _pool;
+        private readonly nuint _size;
+        private readonly NativeOid*[] _oids;
+
+        public CRun(string path, ulong poolSize, ulong size, int threads, long ops) : base(threads)
+        {
+            _path = path;
+            _size = (nuint)size;
+            _pool = LibPmemObj.Create(path, "cbench", poolSize);
+            _oids = new NativeOid*[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                _oids[t] = (NativeOid*)NativeMemory.Alloc((nuint)ops, (nuint)sizeof(NativeOid));
+                new Span<NativeOid>(_oids[t], (int)ops).Fill(new NativeOid { PoolUuidLo = 1, Off = 1 }); // touch the pages
+            }
+        }
+
+        protected override void Allocate(int thread, long first, long count)
+        {
+            nint pool = _pool;
+            nuint size = _size;
+            NativeOid* oids = _oids[thread];
+            long end = first + count;
+            for (long i = first; i < end; i++)
+            {
+                if (LibPmemObj.pmemobj_alloc(pool, oids + i, size, 0, 0, 0) != 0)
+                    LibPmemObj.ThrowAlloc();
+            }
+        }
+
+        protected override void Free(int thread, long first, long count)
+        {
+            NativeOid* oids = _oids[thread];
+            long end = first + count;
+            for (long i = first; i < end; i++)
+                LibPmemObj.pmemobj_free(oids + i);
+        }
+
+        public override void Dispose()
+        {
+            LibPmemObj.pmemobj_close(_pool);
+            foreach (NativeOid* p in _oids)
+                NativeMemory.Free(p);
+            File.Delete(_path);
+        }
+    }
+}
