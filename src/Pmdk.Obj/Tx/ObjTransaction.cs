@@ -8,7 +8,7 @@ namespace Pmdk.Obj.Tx;
 /// <see cref="AddRange(PmemOid, ulong, ulong, TxAddFlags)"/> / <see cref="Snapshot{T}(ref T, TxAddFlags)"/> are
 /// undo-logged before they change; allocations and frees take effect at <see cref="Commit"/>, atomically with
 /// every change. Disposing without <see cref="Commit"/> aborts: the snapshots are restored and the allocations
-/// vanish, also after a crash. <see cref="ObjPool.BeginTransaction"/> on a thread that is already in a
+/// vanish, also after a crash. <see cref="ObjPool.BeginTransaction()"/> on a thread that is already in a
 /// transaction nests (flattened, as PMDK: only the outermost commit is durable, and an inner abort aborts all).
 /// </summary>
 /// <remarks>C: <c>TX_BEGIN</c> … <c>TX_END</c></remarks>

@@ -123,6 +123,7 @@ internal sealed partial class TxContext
         }
         finally
         {
+            ReleaseLocks();
             OnCommit?.Clear();
             OnAbort?.Clear();
             OnFinally?.Clear();
