@@ -11,13 +11,12 @@ namespace Pmdk.Obj.Typed;
 /// <remarks>C++: <c>pmem::obj::pool&lt;T&gt;</c></remarks>
 public sealed unsafe class ObjPool<TRoot> : IDisposable where TRoot : unmanaged
 {
-    private ObjPool<TRoot>? _self;
+    private bool _disposed;
 
     private ObjPool(ObjPool pool)
     {
         Pool = pool;
         RootOid = new PmemOid<TRoot>(pool.Root((ulong)sizeof(TRoot)));
-        _self = this;
     }
 
     /// <summary>The untyped pool.</summary>
@@ -82,9 +81,9 @@ public sealed unsafe class ObjPool<TRoot> : IDisposable where TRoot : unmanaged
     /// <summary>Closes the pool. C: <c>pmemobj_close</c>.</summary>
     public void Dispose()
     {
-        if (_self is null)
+        if (_disposed)
             return;
-        _self = null;
+        _disposed = true;
         Pool.Dispose();
     }
 }
