@@ -90,10 +90,7 @@ internal sealed class MapSession(ObjPool pool, IMap map, PmemOid mapOid, GlibcRa
                 map.Debug(mapOid, output);
                 break;
             case 'b':
-                if (!map.HasCommands)
-                    return NotImplemented("cmd");
-                RebuildCommand(arg);
-                break;
+                return RebuildCommand(arg);
             case 'q':
                 return Command.Quit;
             case 'h':
@@ -146,28 +143,28 @@ internal sealed class MapSession(ObjPool pool, IMap map, PmemOid mapOid, GlibcRa
         output.Write('\n');
     }
 
-    private void RebuildCommand(ReadOnlySpan<char> arg)
+    private Command RebuildCommand(ReadOnlySpan<char> arg)
     {
-        if (CText.TryScanU64(arg, out ulong times))
+        if (!CText.TryScanU64(arg, out ulong times))
+            return Rebuild();
+        for (ulong i = 0; i < times; i++)
         {
-            for (ulong i = 0; i < times; i++)
-            {
-                output.Write($"{i,2} ");
-                Rebuild();
-            }
+            output.Write($"{i,2} ");
+            if (Rebuild() == Command.Exit)
+                return Command.Exit;
         }
-        else
-        {
-            Rebuild();
-        }
+        return Command.Run;
     }
 
-    private void Rebuild()
+    private Command Rebuild()
     {
         output.Write("rebuild ");
         output.Flush();
+        if (!map.HasCommands)
+            return NotImplemented("cmd");
         long start = Stopwatch.GetTimestamp();
         map.Rebuild(mapOid, 0);
         output.Write($"{(long)Stopwatch.GetElapsedTime(start).TotalSeconds}s\n");
+        return Command.Run;
     }
 }
