@@ -18,10 +18,21 @@ internal static class PoolExtensions
     /// <summary>A PMEMoid field (16 bytes).</summary>
     public static ref PmemOid Oid(this ObjPool pool, PmemOid oid, ulong offset) => ref pool.Ref<PmemOid>(oid, offset);
 
-    /// <summary>memmove inside one object.</summary>
+    /// <summary>
+    /// memmove inside one object. Like C it may read a little past the object's usable bytes (btree_map's merge
+    /// moves one slot more than the node holds); the read stays inside the pool and is bounds-checked against it.
+    /// </summary>
     public static void Move(this ObjPool pool, PmemOid oid, ulong destination, ulong source, ulong length)
     {
-        Span<byte> span = pool.GetSpan(oid);
+        if (length == 0)
+            return;
+        ulong end = Math.Max(destination, source) + length;
+        if (end > int.MaxValue || oid.Offset + end > pool.Size)
+            throw new ArgumentOutOfRangeException(nameof(length), $"move of {length} bytes in object 0x{oid.Offset:x} leaves the pool.");
+        ulong usable = pool.UsableSize(oid);
+        if (destination + length > usable)
+            throw new ArgumentOutOfRangeException(nameof(destination), $"move writes past object 0x{oid.Offset:x} ({usable} bytes).");
+        Span<byte> span = pool.Mapping.GetSpan(oid.Offset, (int)end);
         span.Slice((int)source, (int)length).CopyTo(span.Slice((int)destination));
     }
 
