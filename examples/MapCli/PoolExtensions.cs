@@ -32,7 +32,7 @@ internal static class PoolExtensions
         ulong usable = pool.UsableSize(oid);
         if (destination + length > usable)
             throw new ArgumentOutOfRangeException(nameof(destination), $"move writes past object 0x{oid.Offset:x} ({usable} bytes).");
-        Span<byte> span = pool.Mapping.GetSpan(oid.Offset, (int)end);
+        Span<byte> span = pool.GetSpan(oid, 0, (int)end);
         span.Slice((int)source, (int)length).CopyTo(span.Slice((int)destination));
     }
 

@@ -96,6 +96,20 @@ public sealed unsafe partial class ObjPool : IDisposable
         return _pool.Span(oid.Offset, (int)Math.Min(usable, int.MaxValue));
     }
 
+    /// <summary>
+    /// <paramref name="length"/> bytes from <paramref name="offset"/> bytes into the object, checked against the heap
+    /// rather than the object (PMDK code such as mapcli's btree reads past an object into the heap, as C may).
+    /// </summary>
+    public Span<byte> GetSpan(PmemOid oid, ulong offset, int length)
+    {
+        CheckOid(oid);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ulong at = oid.Offset + offset;
+        if (offset > HeapSize || at + (ulong)length > _alloc.Heap.HeapEnd)
+            throw new ArgumentOutOfRangeException(nameof(length), $"[{offset}, +{length}) of object 0x{oid.Offset:x} lies outside the heap.");
+        return _pool.Span(at, length);
+    }
+
     /// <summary>A reference to a <typeparamref name="T"/> at the start of the object (must fit the heap).</summary>
     /// <remarks>C: <c>pmemobj_direct</c></remarks>
     public ref T Ref<T>(PmemOid oid) where T : unmanaged => ref Ref<T>(oid, 0);
