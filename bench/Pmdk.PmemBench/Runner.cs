@@ -109,7 +109,7 @@ internal sealed class Runner(BenchOptions options, RunContext context, TextWrite
             oursLat = ours.MeasureLatency(n);
             cLat = c.MeasureLatency(n);
         }
-        double f = Stopwatch.Frequency * (double)workload.Threads;
+        double f = Stopwatch.Frequency;
         double[] oursRates = [.. counted.Select((n, i) => n * f / oursTicks[i])];
         double[] cRates = [.. counted.Select((n, i) => n * f / cTicks[i])];
         return new RepResult(oursRates, cRates, oursLat, cLat, ours.Note, c.Note);

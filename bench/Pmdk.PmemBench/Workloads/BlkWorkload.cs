@@ -1,4 +1,4 @@
-// blk_write_BSIZE_tT / blk_read_BSIZE_tT: random-lba block writes then reads on a 1 GiB pool (perf-notes §3.5; PMDK: benchmarks/blk.cpp).
+// blk_{write,read}_BSIZE_t{1,2}: random-lba block writes then reads on a 1 GiB pool (perf-notes §3.5; PMDK: benchmarks/blk.cpp).
 using Pmdk.Blk;
 using Pmdk.PmemBench.Native;
 
@@ -6,42 +6,46 @@ namespace Pmdk.PmemBench.Workloads;
 
 /// <summary>
 /// A 1 GiB block pool on /dev/shm, warmed by writing zeros to every lba once (untimed; C's pool is also prefaulted
-/// with <c>PMEMBLK_CONF</c>, ours has no prefault option, the warm-up touches its data area and map). Per thread t,
-/// lba_i = <c>t·⌊nblock/T⌋ + next() % ⌊nblock/T⌋</c> (xorshift64*, seed of thread t), buffer = BSIZE bytes of t+1.
-/// Step 0 (write figure): OPS writes per thread; step 1 (read figure): the same lbas read back. Ours
-/// <c>PmemBlk.Write</c>/<c>Read</c>; C <c>pmemblk_write</c>/<c>pmemblk_read</c>.
+/// with <c>PMEMBLK_CONF</c>, ours has no prefault option, the warm-up touches its data area and map). With T threads,
+/// thread t writes lba_i = <c>t·⌊nblock/T⌋ + next() % ⌊nblock/T⌋</c> (xorshift64*, seed of thread t) from a buffer of
+/// BSIZE bytes of t+1. Steps: OPS writes per thread with T = 1 (figure blk_write_BSIZE_t1), the same lbas read back
+/// (blk_read_BSIZE_t1), then the same with T = 2 on the same pool (every block has been written by then, as after the
+/// warm-up). Ours <c>PmemBlk.Write</c>/<c>Read</c>; C <c>pmemblk_write</c>/<c>pmemblk_read</c>.
 /// </summary>
+/// <remarks>Deviation from perf-notes §3.5 (a fresh pool per thread count): one pool and one warm-up serve both
+/// thread counts, which halves the untimed warm-up of the full run.</remarks>
 internal sealed unsafe class BlkWorkload : Workload
 {
     private const long PoolSize = 1L << 30;
     private readonly int _blockSize;
     private readonly long _baseOps;
-    private readonly int _threads;
 
-    public BlkWorkload(int blockSize, long baseOps, int threads)
+    public BlkWorkload(int blockSize, long baseOps)
     {
         _blockSize = blockSize;
         _baseOps = baseOps;
-        _threads = threads;
     }
 
-    private string Suffix => $"{SizeLabel((ulong)_blockSize)}_t{_threads}";
+    private string Size => SizeLabel((ulong)_blockSize);
 
-    public override string Name => $"blk_{Suffix}";
+    public override string Name => $"blk_{Size}";
 
-    public override IReadOnlyList<string> FigureNames => [$"blk_write_{Suffix}", $"blk_read_{Suffix}"];
-
-    public override int Threads => _threads;
+    public override IReadOnlyList<string> FigureNames =>
+        [$"blk_write_{Size}_t1", $"blk_read_{Size}_t1", $"blk_write_{Size}_t2", $"blk_read_{Size}_t2"];
 
     public override ulong BytesPerOp => (ulong)_blockSize;
 
+    /// <summary>Ops per thread of each step.</summary>
     public override long Ops(RunContext context) => context.Ops(_baseOps);
 
+    /// <summary>Step id: bit 0 = read, bit 1 = two threads.</summary>
     public override IReadOnlyList<Step> Steps(RunContext context)
     {
         long ops = Ops(context);
-        return [new Step(0, 0, ops, ops, Chunks(ops)), new Step(1, 1, ops, ops, Chunks(ops))];
+        return [.. Enumerable.Range(0, 4).Select(id => new Step(id, id, ops, ops * ThreadsOf(id), Chunks(ops)))];
     }
+
+    private static int ThreadsOf(int step) => (step & 2) != 0 ? 2 : 1;
 
     public override ISideRun Prepare(Side side, RunContext context)
     {
@@ -50,7 +54,7 @@ internal sealed unsafe class BlkWorkload : Workload
         try
         {
             BlkSide run = side == Side.Ours ? new OursBlk(path, _blockSize, poolSize) : new CBlk(path, _blockSize, poolSize);
-            run.Initialize(_threads, Ops(context));
+            run.Initialize(Ops(context));
             return run;
         }
         catch
@@ -64,7 +68,7 @@ internal sealed unsafe class BlkWorkload : Workload
     private abstract class BlkSide : ISideRun
     {
         private readonly string _path;
-        private long[][] _lbas = [];
+        private long[][][] _lbas = []; // [threads - 1][thread][i]
         private PinnedBuffer[] _buffers = [];
 
         protected BlkSide(string path, int blockSize)
@@ -79,7 +83,7 @@ internal sealed unsafe class BlkWorkload : Workload
 
         public string? Note => null;
 
-        public void Initialize(int threads, long ops)
+        public void Initialize(long ops)
         {
             // Untimed warm-up, on two threads (halves of the lba range) to keep the full run short.
             var zeros = new PinnedBuffer(BlockSize, _ => 0);
@@ -89,26 +93,34 @@ internal sealed unsafe class BlkWorkload : Workload
                 for (long lba = h * blocks / 2, end = (h + 1) * blocks / 2; lba < end; lba++)
                     Write(zeros, lba);
             });
-            long part = BlockCount / threads;
-            _lbas = new long[threads][];
-            _buffers = new PinnedBuffer[threads];
+            _lbas = [Sequences(1, ops, blocks), Sequences(2, ops, blocks)];
+            _buffers = [new PinnedBuffer(BlockSize, _ => 1), new PinnedBuffer(BlockSize, _ => 2)];
+        }
+
+        private static long[][] Sequences(int threads, long ops, long blocks)
+        {
+            long part = blocks / threads;
+            var lbas = new long[threads][];
             for (int t = 0; t < threads; t++)
             {
                 var rng = new Xorshift64Star(t);
-                long[] lbas = _lbas[t] = new long[ops];
+                long[] l = lbas[t] = new long[ops];
                 for (long i = 0; i < ops; i++)
-                    lbas[i] = t * part + (long)(rng.Next() % (ulong)part);
-                byte fill = (byte)(t + 1);
-                _buffers[t] = new PinnedBuffer(BlockSize, _ => fill);
+                    l[i] = t * part + (long)(rng.Next() % (ulong)part);
             }
+            return lbas;
         }
 
         protected abstract void Write(PinnedBuffer buffer, long lba);
 
         protected abstract void Loop(bool read, PinnedBuffer buffer, long[] lbas, long first, long count);
 
-        public long RunChunk(int step, long first, long count) =>
-            ThreadTeam.Run(_lbas.Length, t => Loop(step == 1, _buffers[t], _lbas[t], first, count));
+        public long RunChunk(int step, long first, long count)
+        {
+            int threads = ThreadsOf(step);
+            long[][] lbas = _lbas[threads - 1];
+            return ThreadTeam.Run(threads, t => Loop((step & 1) != 0, _buffers[t], lbas[t], first, count));
+        }
 
         public LatencySummary? MeasureLatency(long count) => null;
 

@@ -24,7 +24,7 @@ internal sealed class ObjPoolWorkload : Workload
 
     public override IReadOnlyList<string> FigureNames => ["obj_pool_create_1g", "obj_pool_open_1g"];
 
-    public override long Ops(RunContext context) => context.Ops(_baseIterations, minimum: 6);
+    public override long Ops(RunContext context) => context.Ops(_baseIterations, minimum: 3);
 
     public override int Chunks(long ops) => (int)ops;
 

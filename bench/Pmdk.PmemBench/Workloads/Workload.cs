@@ -30,9 +30,10 @@ internal interface ISideRun : IDisposable
 }
 
 /// <summary>
-/// One sequential part of a rep: <see cref="Ops"/> ops run in <see cref="Chunks"/> chunks alternating between the
-/// sides; their time counts toward figure <see cref="Figure"/>, and <see cref="CountedOps"/> of them toward its op
-/// count (0 for a step whose time belongs to the figure but whose ops do not, e.g. the frees of alloc+free pairs).
+/// One sequential part of a rep: op indices [0, <see cref="Ops"/>) run in <see cref="Chunks"/> chunks alternating
+/// between the sides; their time counts toward figure <see cref="Figure"/>, and <see cref="CountedOps"/> toward its
+/// op count: <c>Ops × threads</c> when every thread of the step runs every index, 0 for a step whose time belongs to
+/// the figure but whose ops do not (the frees of alloc+free pairs).
 /// </summary>
 internal readonly record struct Step(int Id, int Figure, long Ops, long CountedOps, int Chunks);
 
@@ -44,9 +45,6 @@ internal abstract class Workload
 
     /// <summary>The result lines of this workload (one figure each); by default just <see cref="Name"/>.</summary>
     public virtual IReadOnlyList<string> FigureNames => [Name];
-
-    /// <summary>Threads per side; every thread runs every op index of a chunk on its own sequence.</summary>
-    public virtual int Threads => 1;
 
     /// <summary>The steps of one rep; by default one step of <see cref="Ops"/> ops in <see cref="Chunks"/> chunks.</summary>
     public virtual IReadOnlyList<Step> Steps(RunContext context)

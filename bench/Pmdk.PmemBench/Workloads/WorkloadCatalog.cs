@@ -26,17 +26,13 @@ internal static class WorkloadCatalog
         new LogAppendWorkload(512, vectors: 4, 1_000_000, rounds: 3),
         new LogWalkWorkload(4096, 262_144, 20),
         new LogWalkWorkload(64, 4_194_304, 30),
-        // pmemblk (§3.5): OPS per thread.
-        new BlkWorkload(512, 2_000_000, threads: 1),
-        new BlkWorkload(512, 2_000_000, threads: 2),
-        new BlkWorkload(4096, 1_000_000, threads: 1),
-        new BlkWorkload(4096, 1_000_000, threads: 2),
-        // libpmemobj (§3.3): pool iterations; alloc OPS per thread and round × rounds; root ops; iterate walks.
+        // pmemblk (§3.5): OPS per thread; t1 and t2 on one pool.
+        new BlkWorkload(512, 2_000_000),
+        new BlkWorkload(4096, 1_000_000),
+        // libpmemobj (§3.3): pool iterations; alloc OPS per thread and round × rounds (t1 then t2); root ops; iterate walks.
         new ObjPoolWorkload(10),
-        new ObjAllocFreeWorkload(64, 1_000_000, rounds: 3, threads: 1),
-        new ObjAllocFreeWorkload(64, 1_000_000, rounds: 3, threads: 2),
-        new ObjAllocFreeWorkload(4096, 250_000, rounds: 8, threads: 1),
-        new ObjAllocFreeWorkload(4096, 250_000, rounds: 8, threads: 2),
+        new ObjAllocFreeWorkload(64, 1_000_000, rounds: 3),
+        new ObjAllocFreeWorkload(4096, 250_000, rounds: 8),
         new ObjRootWorkload(10_000_000),
         new ObjIterateWorkload(100),
     ];
