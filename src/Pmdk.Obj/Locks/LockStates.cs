@@ -91,7 +91,16 @@ internal sealed class CondVarState : LockState
         LinkedListNode<SemaphoreSlim> node;
         lock (_waiters)
             node = _waiters.AddLast(ev);
-        mutex.Release();
+        try
+        {
+            mutex.Release();
+        }
+        catch
+        {
+            lock (_waiters)
+                _waiters.Remove(node);
+            throw;
+        }
         bool signaled;
         try
         {

@@ -174,6 +174,7 @@ public class LockTests
         using ObjPool pool = NewPool(dir, out PmemOid root);
         PmemMutex m = pool.Mutex(root, 0);
         PmemCondVar cv = pool.CondVar(root, 64);
+        Assert.Throws<SynchronizationLockException>(() => cv.Wait(m)); // the mutex must be held
         m.Lock();
         Assert.False(cv.Wait(m, TimeSpan.FromMilliseconds(20)));
         m.Unlock(); // held again after the timed-out wait
