@@ -35,7 +35,9 @@ internal struct HashEntry<TKey, TValue> where TKey : unmanaged where TValue : un
 /// seeded 64-bit hash. Every change is transactional. Thread-safe within a process: readers and writers of
 /// different stripes (buckets mod 64) run in parallel, a rehash excludes everyone; all handles to the same map
 /// share the locks. When a change runs inside a caller's transaction the stripe stays locked until that
-/// transaction ends.
+/// transaction ends (so no other thread sees uncommitted data); two threads that each change several keys in
+/// their own long transactions can then deadlock, so keep such transactions to one thread or one key each.
+/// A rehash is deferred while the calling thread is in a transaction.
 /// </summary>
 /// <typeparam name="TKey">Key type, compared bytewise.</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>

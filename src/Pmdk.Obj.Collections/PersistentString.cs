@@ -132,8 +132,10 @@ public sealed class PersistentString
         }
         else
         {
-            // Bytes past Length are dead until Length moves, but the terminator at Length is live.
+            // Bytes past Length are dead until Length moves (flushed at commit, not snapshotted), but the
+            // terminator at Length is live (snapshotted).
             tx.AddRange(h.Data, h.Length, 1);
+            tx.AddRange(h.Data, h.Length + 1, (ulong)utf8.Length, TxAddFlags.NoSnapshot);
         }
         Span<byte> d = _pool.GetSpan(h.Data);
         utf8.CopyTo(d[(int)h.Length..]);

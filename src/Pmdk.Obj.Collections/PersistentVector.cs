@@ -104,7 +104,8 @@ public sealed class PersistentVector<T> : IReadOnlyList<T> where T : unmanaged
         ref VectorHeader h = ref tx.Modify(ref Header);
         if (h.Count == h.Capacity)
             Grow(tx, Math.Max(4, h.Capacity * 2));
-        // The slot is past Count: a crash or an abort restores Count, so the slot needs no snapshot.
+        // The slot is past Count: a crash or an abort restores Count, so the slot needs no snapshot, only a flush at commit.
+        tx.AddRange(h.Data, h.Count * ElemSize, ElemSize, TxAddFlags.NoSnapshot);
         Slot(h.Data, h.Count) = item;
         h.Count++;
         tx.Commit();
@@ -118,6 +119,12 @@ public sealed class PersistentVector<T> : IReadOnlyList<T> where T : unmanaged
         ulong need = h.Count + (ulong)items.Length;
         if (need > h.Capacity)
             Grow(tx, Math.Max(need, h.Capacity * 2));
+        if (items.IsEmpty)
+        {
+            tx.Commit();
+            return;
+        }
+        tx.AddRange(h.Data, h.Count * ElemSize, (ulong)items.Length * ElemSize, TxAddFlags.NoSnapshot);
         items.CopyTo(MemoryMarshal.Cast<byte, T>(_pool.GetSpan(h.Data))[(int)h.Count..]);
         h.Count = need;
         tx.Commit();

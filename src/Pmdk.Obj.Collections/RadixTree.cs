@@ -121,14 +121,12 @@ public sealed partial class RadixTree : IEnumerable<KeyValuePair<byte[], byte[]>
 
     /// <summary>
     /// The entries with <paramref name="low"/> ≤ key &lt; <paramref name="high"/> in key order (a null bound is open).
-    /// The walk stops at the first key past <paramref name="high"/>. The tree must not change during the enumeration.
+    /// The walk seeks to <paramref name="low"/> (skipping the subtrees before it) and stops at <paramref name="high"/>.
+    /// The tree must not change during the enumeration.
     /// </summary>
     public IEnumerable<KeyValuePair<byte[], byte[]>> GetBetween(byte[]? low, byte[]? high)
     {
-        var stack = new Stack<PmemOid>();
-        PmemOid root = Header.Root;
-        if (!root.IsNull)
-            stack.Push(root);
+        Stack<PmemOid> stack = SeekStack(low);
         while (stack.Count > 0)
         {
             PmemOid n = stack.Pop();
@@ -146,6 +144,60 @@ public sealed partial class RadixTree : IEnumerable<KeyValuePair<byte[], byte[]>
                 yield break;
             yield return new(key, LeafValue(n).ToArray());
         }
+    }
+
+    /// <summary>
+    /// The in-order traversal stack positioned at the first key ≥ <paramref name="low"/>: the subtrees still to
+    /// visit, nearest on top. Keys below the crit-bit where <paramref name="low"/> leaves the tree are never visited.
+    /// </summary>
+    private Stack<PmemOid> SeekStack(byte[]? low)
+    {
+        var stack = new Stack<PmemOid>();
+        PmemOid root = Header.Root;
+        if (root.IsNull)
+            return stack;
+        if (low is null)
+        {
+            stack.Push(root);
+            return stack;
+        }
+        ReadOnlySpan<byte> near = LeafKey(Descend(root, low));
+        uint limit = (uint)Math.Max(low.Length, near.Length) + 1;
+        uint pos = uint.MaxValue, bit = 0;
+        for (uint i = 0; i < limit; i++)
+        {
+            uint diff = Symbol(low, i) ^ Symbol(near, i);
+            if (diff != 0)
+            {
+                pos = i;
+                bit = (uint)(31 - System.Numerics.BitOperations.LeadingZeroCount(diff));
+                break;
+            }
+        }
+        // Descend as an insertion of low would, remembering the right siblings passed on the left.
+        PmemOid n = root;
+        for (int depth = 0; Kind(n) == InnerKind; depth++)
+        {
+            if (depth > MaxDepth)
+                throw new PoolCorruptedException($"radix tree {Oid} is deeper than {MaxDepth}: a cycle.", _pool.Path);
+            RadixInner inner = _pool.Ref<RadixInner>(n);
+            if (inner.Index > pos || (inner.Index == pos && inner.Bit < bit))
+                break;
+            if (((Symbol(low, inner.Index) >> (int)inner.Bit) & 1) == 0)
+            {
+                stack.Push(inner.Child1);
+                n = inner.Child0;
+            }
+            else
+            {
+                n = inner.Child1;
+            }
+        }
+        // n's subtree shares its keys' prefix up to the crit-bit: it is all ≥ low when low has a 0 there (or low
+        // is one of its keys), else all < low and skipped.
+        if (pos == uint.MaxValue || ((Symbol(low, pos) >> (int)bit) & 1) == 0)
+            stack.Push(n);
+        return stack;
     }
 
     /// <summary>The symbol at position <paramref name="i"/>: 0 past the end, else the byte + 1 (9 bits).</summary>
