@@ -18,7 +18,7 @@ public static class MapCliApp
     private const int InputBufferLength = 1000;
 
     /// <summary>Map kinds in the order C's usage line names them (only the implemented ones are accepted).</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["hashmap_tx", "hashmap_atomic", "btree", "rbtree"];
+    public static IReadOnlyList<string> Kinds { get; } = ["hashmap_tx", "hashmap_atomic", "btree", "rbtree", "skiplist"];
 
     /// <summary>Runs mapcli with C's argument vector minus the program name; returns the exit code.</summary>
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, bool interactive)
@@ -50,6 +50,7 @@ public static class MapCliApp
             "hashmap_atomic" => p => new HashMapAtomic(p, random, output),
             "btree" => p => new BTreeMap(p),
             "rbtree" => p => new RBTreeMap(p),
+            "skiplist" => p => new SkipListMap(p, random),
             _ => null,
         };
         if (factory is null)

@@ -6,7 +6,7 @@ namespace Pmdk.Examples.Tests;
 
 public class MapCliCompatTests
 {
-    public static TheoryData<string> Kinds => new() { "btree", "hashmap_tx", "hashmap_atomic", "rbtree" };
+    public static TheoryData<string> Kinds => new() { "btree", "hashmap_tx", "hashmap_atomic", "rbtree", "skiplist" };
 
     private static readonly string[] Rounds =
     [
@@ -80,6 +80,7 @@ public class MapCliCompatTests
     [Theory]
     [InlineData("btree")]
     [InlineData("rbtree")]
+    [InlineData("skiplist")]
     public void Commands_the_tree_maps_lack_end_the_program_like_C(string kind)
     {
         using var dir = new TempPoolDirectory();

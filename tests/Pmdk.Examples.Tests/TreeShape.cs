@@ -13,11 +13,23 @@ public static class TreeShape
         using ObjPool pool = ObjPool.Open(path, "map");
         PmemOid map = pool.Ref<PmemOid>(pool.Root(16));
         var sb = new StringBuilder();
-        if (kind == "btree")
+        if (kind == "skiplist")
+            SkipList(pool, map, sb);
+        else if (kind == "btree")
             BTree(pool, pool.Ref<PmemOid>(map), sb);
         else
             RBTree(pool, pool.Ref<PmemOid>(map), pool.Ref<PmemOid>(pool.Ref<PmemOid>(map, 16), 48), sb);
         return sb.ToString();
+    }
+
+    private static void SkipList(ObjPool pool, PmemOid head, StringBuilder sb)
+    {
+        for (ulong level = 0; level < 4; level++)
+        {
+            for (PmemOid n = pool.Ref<PmemOid>(head, 16 * level); !n.IsNull; n = pool.Ref<PmemOid>(n, 16 * level))
+                sb.Append(pool.Ref<ulong>(n, 64)).Append(',');
+            sb.Append('|');
+        }
     }
 
     private static void BTree(ObjPool pool, PmemOid node, StringBuilder sb)
