@@ -15,7 +15,6 @@ public sealed partial class PmemBlk : IDisposable
     private readonly PoolReplica _replica;
     private readonly Btt.Btt _btt;
     private readonly object[] _laneLocks;
-    private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.NoRecursion);
     private uint _nextLane;
     private bool _disposed;
 
@@ -53,7 +52,6 @@ public sealed partial class PmemBlk : IDisposable
     public void Read(long blockNumber, Span<byte> destination)
     {
         CheckBlock(blockNumber);
-        EnterShared();
         uint lane = EnterLane();
         try
         {
@@ -74,7 +72,6 @@ public sealed partial class PmemBlk : IDisposable
     public void Write(long blockNumber, ReadOnlySpan<byte> source)
     {
         CheckWritable(blockNumber);
-        EnterShared();
         uint lane = EnterLane();
         try
         {
@@ -90,7 +87,6 @@ public sealed partial class PmemBlk : IDisposable
     public void SetZero(long blockNumber)
     {
         CheckWritable(blockNumber);
-        EnterShared();
         uint lane = EnterLane();
         try
         {
@@ -109,7 +105,6 @@ public sealed partial class PmemBlk : IDisposable
     public void SetError(long blockNumber)
     {
         CheckWritable(blockNumber);
-        EnterShared();
         uint lane = EnterLane();
         try
         {
@@ -121,12 +116,17 @@ public sealed partial class PmemBlk : IDisposable
         }
     }
 
-    /// <summary>Flushes, records a clean shutdown, unmaps and unlocks the pool. C: <c>pmemblk_close</c>.</summary>
+    /// <summary>
+    /// Flushes, records a clean shutdown, unmaps and unlocks the pool. C: <c>pmemblk_close</c>.
+    /// Takes every lane lock first, so no operation is running on the mapping while it goes away.
+    /// </summary>
     public void Dispose()
     {
-        _lifetime.EnterWriteLock();
+        int taken = 0;
         try
         {
+            for (; taken < _laneLocks.Length; taken++)
+                Monitor.Enter(_laneLocks[taken]);
             if (_disposed)
                 return;
             _disposed = true;
@@ -134,34 +134,29 @@ public sealed partial class PmemBlk : IDisposable
         }
         finally
         {
-            _lifetime.ExitWriteLock();
+            for (int i = 0; i < taken; i++)
+                Monitor.Exit(_laneLocks[i]);
         }
     }
 
-    /// <summary>Takes a lane round-robin and its lock. C: <c>lane_enter</c>.</summary>
+    /// <summary>
+    /// Takes a lane round-robin and its lock (C: <c>lane_enter</c>). Holding a lane lock also keeps
+    /// <see cref="Dispose"/> out, which needs every lane lock, so no separate lifetime lock is taken per operation.
+    /// </summary>
     private uint EnterLane()
     {
         uint lane = (Interlocked.Increment(ref _nextLane) - 1) % (uint)_laneLocks.Length;
         Monitor.Enter(_laneLocks[lane]);
+        if (_disposed)
+        {
+            Monitor.Exit(_laneLocks[lane]);
+            throw new ObjectDisposedException(nameof(PmemBlk));
+        }
         return lane;
     }
 
-    /// <summary>Releases the lane and the shared lifetime lock. C: <c>lane_exit</c>.</summary>
-    private void ExitLane(uint lane)
-    {
-        Monitor.Exit(_laneLocks[lane]);
-        _lifetime.ExitReadLock();
-    }
-
-    private void EnterShared()
-    {
-        _lifetime.EnterReadLock();
-        if (_disposed)
-        {
-            _lifetime.ExitReadLock();
-            throw new ObjectDisposedException(nameof(PmemBlk));
-        }
-    }
+    /// <summary>Releases the lane. C: <c>lane_exit</c>.</summary>
+    private void ExitLane(uint lane) => Monitor.Exit(_laneLocks[lane]);
 
     private static void CheckBlock(long blockNumber) =>
         ArgumentOutOfRangeException.ThrowIfNegative(blockNumber);
