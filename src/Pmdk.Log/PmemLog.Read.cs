@@ -24,6 +24,18 @@ public sealed partial class PmemLog
                 callback(_memory.GetSpan(_start, checked((int)(write - _start))));
                 return;
             }
+            if (write - _start <= int.MaxValue && chunkSize <= int.MaxValue)
+            {
+                // One bounds-checked span for the whole log, sliced per chunk: the per-chunk cost is the callback.
+                ReadOnlySpan<byte> all = _memory.GetSpan(_start, (int)(write - _start));
+                int chunk = (int)chunkSize;
+                for (int off = 0; off < all.Length; off += chunk)
+                {
+                    if (!callback(all.Slice(off, Math.Min(chunk, all.Length - off))))
+                        return;
+                }
+                return;
+            }
             for (ulong off = _start; off < write;)
             {
                 ulong n = Math.Min(chunkSize, write - off);

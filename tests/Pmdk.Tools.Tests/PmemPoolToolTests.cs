@@ -1,5 +1,4 @@
 // Our pmempool info/check/create/rm agree with Debian's pmempool on the same files (PMDK: tools/pmempool).
-using System.Diagnostics;
 using Pmdk.PmemPool;
 using Pmdk.Testing;
 using Pmdk.Testing.Oracle;
@@ -9,20 +8,7 @@ namespace Pmdk.Tools.Tests;
 [Collection(OracleCollection.Name)]
 public class PmemPoolToolTests
 {
-    private static CliResult RunOurs(params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "Pmdk.Tools.PmemPool.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (string a in args)
-            psi.ArgumentList.Add(a);
-        psi.Environment["TZ"] = "UTC";
-        using Process p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return new CliResult(p.ExitCode, output + err.Result);
-    }
+    private static CliResult RunOurs(params string[] args) => ToolRunner.RunOurs(args);
 
     private static string Info(string path) => PoolInfo.Describe(path);
 
