@@ -90,7 +90,7 @@ public static partial class PoolInfo
         Line(sb, "Info block backup offset", $"0x{info.InfoOff:x}");
         ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(block[BttInfo.ChecksumOffset..]);
         ulong computed = Fletcher64.Compute(block[..BttLayout.InfoSize], BttInfo.ChecksumOffset);
-        Line(sb, "Checksum", computed == stored ? $"0x{stored:x16} [OK]" : $"0x{stored:x16} [wrong! should be: 0x{computed:x16}]");
+        Line(sb, "Checksum", computed == stored ? $"0x{stored:x} [OK]" : $"0x{stored:x} [wrong! should be: 0x{computed:x}]");
     }
 
     private static void BlkStats(StringBuilder sb, PoolFiles files, List<(ulong Offset, BttInfo Info)> arenas)

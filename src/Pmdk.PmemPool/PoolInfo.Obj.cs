@@ -21,7 +21,7 @@ public static partial class PoolInfo
         Line(sb, "Heap offset", $"0x{d.HeapOffset:x}");
         Line(sb, "Heap size", rt.HeapSize.ToString(CultureInfo.InvariantCulture));
         ulong computed = d.ComputeChecksum();
-        Line(sb, "Checksum", computed == d.Checksum ? $"0x{d.Checksum:x16} [OK]" : $"0x{d.Checksum:x16} [wrong! should be: 0x{computed:x16}]");
+        Line(sb, "Checksum", computed == d.Checksum ? $"0x{d.Checksum:x} [OK]" : $"0x{d.Checksum:x} [wrong! should be: 0x{computed:x}]");
         Line(sb, "Root offset", $"0x{rt.RootOffset:x}");
         if (options.Verbose)
             Line(sb, "Run id", rt.RunId.ToString(CultureInfo.InvariantCulture));
@@ -51,7 +51,7 @@ public static partial class PoolInfo
         Line(sb, "Chunk size", h.ChunkSize.ToString(CultureInfo.InvariantCulture));
         Line(sb, "Chunks per zone", h.ChunksPerZone.ToString(CultureInfo.InvariantCulture));
         ulong computed = h.ComputeChecksum();
-        Line(sb, "Checksum", computed == h.Checksum ? $"0x{h.Checksum:x16} [OK]" : $"0x{h.Checksum:x16} [wrong! should be: 0x{computed:x16}]");
+        Line(sb, "Checksum", computed == h.Checksum ? $"0x{h.Checksum:x} [OK]" : $"0x{h.Checksum:x} [wrong! should be: 0x{computed:x}]");
     }
 
     /// <summary>Pool offset of zone <paramref name="zone"/>.</summary>

@@ -90,7 +90,7 @@ public static partial class PoolInfo
         Line(sb, "Machine", h.Arch.MachineName);
         Line(sb, "Last shutdown", h.Sds.Dirty != 0 ? "dirty" : "clean");
         ulong computed = h.ComputeChecksum();
-        Line(sb, "Checksum", computed == h.Checksum ? $"0x{h.Checksum:x16} [OK]" : $"0x{h.Checksum:x16} [wrong! should be: 0x{computed:x16}]");
+        Line(sb, "Checksum", computed == h.Checksum ? $"0x{h.Checksum:x} [OK]" : $"0x{h.Checksum:x} [wrong! should be: 0x{computed:x}]");
     }
 
     private static void LogLines(StringBuilder sb, PoolFiles files)
