@@ -3,7 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-need=(libpmem1 libpmem2 libpmemobj1 libpmemlog1 libpmemblk1 libpmempool1 pmdk-tools)
+need=(libpmem1 libpmem2 libpmemobj1 libpmemlog1 libpmemblk1 libpmempool1 pmdk-tools
+      libpmem-dev libpmem2-dev libpmemobj-dev libpmemlog-dev libpmemblk-dev libpmempool-dev gcc make)
+# The -dev packages carry the headers and the example sources (mapcli, string_store, queue) that the
+# examples tests compile with gcc as the C oracle.
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
