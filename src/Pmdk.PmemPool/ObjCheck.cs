@@ -208,15 +208,8 @@ internal sealed partial class ObjCheck
             ulong next = _pool.Read<UlogHeader>(current).Next;
             if (next == 0 || !extensible || ++hops > 1024)
                 return;
-            current = (next + 63) & ~63UL;
-            if (!_pool.InRange(current, UlogHeader.Size))
+            if (!TryEnterExtension(what, next, out current, out capacity))
                 return;
-            capacity = _pool.Read<UlogHeader>(current).Capacity;
-            if (!_pool.InRange(current + UlogHeader.Size, capacity))
-            {
-                Problem($"{what}: extension at 0x{current:x} has ulog.capacity {capacity} past the end of the pool");
-                return;
-            }
         }
     }
 
@@ -266,16 +259,26 @@ internal sealed partial class ObjCheck
                 Problem($"{what}: ulog.next chain longer than 1024 (a cycle?)");
                 return;
             }
-            current = (next + 63) & ~63UL;
-            if (!_pool.InRange(current, UlogHeader.Size))
+            if (!TryEnterExtension(what, next, out current, out capacity))
                 return;
-            capacity = _pool.Read<UlogHeader>(current).Capacity;
-            if (!_pool.InRange(current + UlogHeader.Size, capacity))
-            {
-                Problem($"{what}: extension at 0x{current:x} has ulog.capacity {capacity} past the end of the pool");
-                return;
-            }
         }
+    }
+
+    /// <summary>
+    /// Follows ulog.next to the (cache-line aligned) extension header; false, with a problem recorded when its
+    /// capacity runs past the pool, when the walk must stop.
+    /// </summary>
+    private bool TryEnterExtension(string what, ulong next, out ulong current, out ulong capacity)
+    {
+        current = (next + 63) & ~63UL;
+        capacity = 0;
+        if (!_pool.InRange(current, UlogHeader.Size))
+            return false;
+        capacity = _pool.Read<UlogHeader>(current).Capacity;
+        if (_pool.InRange(current + UlogHeader.Size, capacity))
+            return true;
+        Problem($"{what}: extension at 0x{current:x} has ulog.capacity {capacity} past the end of the pool");
+        return false;
     }
 
     /// <summary>Bytes a buffer entry occupies (0 when it cannot be an entry).</summary>
