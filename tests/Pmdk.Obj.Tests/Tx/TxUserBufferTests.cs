@@ -191,6 +191,56 @@ public sealed unsafe class TxUserBufferTests : IDisposable
         Assert.True(ObjPool.Check(path, Layout, out string? problem), problem);
     }
 
+    [Fact]
+    public void An_image_cut_mid_transaction_rolls_back_from_the_user_buffer_in_ours_and_in_C()
+    {
+        using ObjPool pool = Create(out string path);
+        PmemOid root = pool.Root(Region);
+        pool.GetSpan(root)[..Region].Fill(1);
+        pool.Persist(root, 0, Region);
+        PmemOid buf = AllocBuffer(pool, TxLogSizes.SnapshotsMaxSize([Region]));
+        string cutOurs = path + ".ours", cutC = path + ".c";
+        using (ObjTransaction tx = pool.BeginTransaction())
+        {
+            tx.AppendLogBuffer(TxLogType.Snapshot, buf);
+            tx.SetLogAutoAllocate(TxLogType.Snapshot, false);
+            tx.AddRange(root, 0, Region);
+            pool.GetSpan(root)[..Region].Fill(2);
+            pool.Persist(root, 0, Region);
+            // The "power failure": the pool as it is now (read from our mapping: the file is flock-ed), with the
+            // snapshots in the lane's log and in the buffer, and the new bytes stored.
+            var image = new ReadOnlySpan<byte>((void*)(pool.DangerousGetPointer(root) - (nint)root.Offset), checked((int)new FileInfo(path).Length));
+            File.WriteAllBytes(cutOurs, image);
+            File.WriteAllBytes(cutC, image);
+            tx.Abort();
+        }
+        pool.Dispose();
+
+        using (ObjPool recovered = ObjPool.Open(cutOurs, Layout))
+        {
+            Assert.Equal(-1, recovered.GetSpan(recovered.RootOrNull)[..Region].IndexOfAnyExcept((byte)1));
+            Assert.Single(recovered.Objects(BufferType)); // unlinked, never freed
+        }
+        Assert.True(ObjPool.Check(cutOurs, Layout, out string? problem), problem);
+
+        // C reads the snapshot entries our transaction wrote into the user-owned ulog and rolls back too.
+        nint pop = NativeObj.pmemobj_open(cutC, Layout);
+        Assert.True(pop != 0, NativeObj.ErrorMessage());
+        try
+        {
+            NativeOid r = NativeObj.pmemobj_root(pop, 0);
+            Assert.Equal(-1, new ReadOnlySpan<byte>((void*)NativeObj.pmemobj_direct(r), Region).IndexOfAnyExcept((byte)1));
+            // A known divergence: C's recovery frees every ulog after the lane's own (lane_undo_recovery does not
+            // pass ULOG_ANY_USER_BUFFER), so the lent buffer object is gone; ours unlinks it and leaves it allocated.
+            Assert.Equal(0, NativeObj.Walk(pop).Count(o => o.Type == BufferType));
+        }
+        finally
+        {
+            NativeObj.pmemobj_close(pop);
+        }
+        Assert.Equal(1, NativeObj.pmemobj_check(cutC, Layout));
+    }
+
     public static TheoryData<ulong[]> SnapshotSizeInputs => new()
     {
         Array.Empty<ulong>(),
