@@ -11,9 +11,8 @@ using ObjPool pool = ObjPool.Open(args[0], KillWorkload.Layout);
 var rng = new Random(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
 long id = pool.Ref<long>(pool.RootOrNull, KillWorkload.LastTxOffset) + 1;
 TextWriter output = Console.Out;
-output.WriteLine("started");
-output.Flush();
 var clock = System.Diagnostics.Stopwatch.StartNew();
+bool started = false;
 for (int attempt = 0; clock.Elapsed < TimeSpan.FromSeconds(20); attempt++)
 {
     if (KillWorkload.Step(pool, id, attempt, rng))
@@ -22,6 +21,13 @@ for (int attempt = 0; clock.Elapsed < TimeSpan.FromSeconds(20); attempt++)
         output.WriteLine(id);
         output.Flush();
         id++;
+        if (!started)
+        {
+            // The first transaction warmed the code up (JIT): the kill window starts now.
+            output.WriteLine("started");
+            output.Flush();
+            started = true;
+        }
     }
 }
 return 0;
