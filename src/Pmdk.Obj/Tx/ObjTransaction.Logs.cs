@@ -1,4 +1,6 @@
 // User-supplied log buffers and automatic log extension of a transaction (PMDK: libpmemobj/tx.c pmemobj_tx_log_append_buffer, pmemobj_tx_xlog_append_buffer, pmemobj_tx_log_auto_alloc).
+using Pmdk.Obj.Ulog;
+
 namespace Pmdk.Obj.Tx;
 
 public sealed partial class ObjTransaction
@@ -12,7 +14,7 @@ public sealed partial class ObjTransaction
     /// ends (or at the next open after a crash), and may be lent again. See <see cref="TxLogSizes"/> for the size
     /// a workload needs.
     /// </summary>
-    /// <exception cref="TransactionAbortedException">The buffer is outside the heap or too small; the transaction was aborted.</exception>
+    /// <exception cref="TransactionAbortedException">The buffer is outside the heap, too small, or overlaps a buffer already lent to this transaction; the transaction was aborted.</exception>
     /// <remarks>C: <c>pmemobj_tx_log_append_buffer</c>, <c>pmemobj_tx_xlog_append_buffer</c></remarks>
     public void AppendLogBuffer(TxLogType type, ulong poolOffset, ulong size)
     {
@@ -24,6 +26,8 @@ public sealed partial class ObjTransaction
             throw Fail(new ArgumentOutOfRangeException(nameof(poolOffset), $"buffer [0x{poolOffset:x}, +{size}) lies outside the heap."), noAbort: false);
         if (!UserLogBuffers.TryAlign(poolOffset, size, out ulong header, out ulong capacity))
             throw Fail(new ArgumentOutOfRangeException(nameof(size), $"buffer [0x{poolOffset:x}, +{size}) leaves less than 64 bytes of log capacity after its aligned 64-byte header."), noAbort: false);
+        if (!_ctx.TryLend(header, header + UlogHeader.Size + capacity))
+            throw Fail(new ArgumentException($"buffer [0x{poolOffset:x}, +{size}) overlaps a buffer already lent to this transaction.", nameof(poolOffset)), noAbort: false);
         try
         {
             if (type == TxLogType.Snapshot)

@@ -12,6 +12,9 @@ internal sealed partial class TxContext
     /// <summary>Data bytes of <see cref="RedoUserBuffers"/>.</summary>
     public ulong RedoUserCapacity;
 
+    /// <summary>Every buffer lent to this transaction (aligned header, end), of both logs: a buffer lent twice would loop the chain.</summary>
+    public List<(ulong Start, ulong End)>? LentBuffers;
+
     /// <summary>Whether the commit may allocate redo extensions itself.</summary>
     public bool RedoAutoExtend = true;
 
@@ -46,8 +49,22 @@ internal sealed partial class TxContext
     private void ResetUserBuffers()
     {
         RedoUserBuffers?.Clear();
+        LentBuffers?.Clear();
         RedoUserCapacity = 0;
         RedoAutoExtend = true;
+    }
+
+    /// <summary>Records a buffer lent to this transaction; false when it overlaps one lent before.</summary>
+    public bool TryLend(ulong start, ulong end)
+    {
+        LentBuffers ??= [];
+        foreach ((ulong s, ulong e) in LentBuffers)
+        {
+            if (start < e && s < end)
+                return false;
+        }
+        LentBuffers.Add((start, end));
+        return true;
     }
 
     /// <summary>

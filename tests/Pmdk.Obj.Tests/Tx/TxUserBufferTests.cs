@@ -75,9 +75,15 @@ public sealed unsafe class TxUserBufferTests : IDisposable
         Assert.Equal(before, pool.TestHookLaneExtensions());
         Assert.DoesNotContain(pool.TestHookLaneExtensions(), e => e >= buf.Offset && e < buf.Offset + need);
 
-        // A buffer too small to hold a header and one entry is refused (and aborts).
+        // A buffer too small to hold a header and one entry is refused (and aborts), so is one lent twice.
         PmemOid tiny = AllocBuffer(pool, 64);
         Assert.Throws<TransactionAbortedException>(() => pool.Transaction(tx => tx.AppendLogBuffer(TxLogType.Snapshot, tiny)));
+        Assert.Throws<TransactionAbortedException>(() => pool.Transaction(tx =>
+        {
+            tx.AppendLogBuffer(TxLogType.Snapshot, buf);
+            tx.AppendLogBuffer(TxLogType.Intent, buf.Offset + 256, 1024);
+        }));
+        Assert.Equal(before, pool.TestHookLaneExtensions());
         pool.Dispose();
         Assert.True(ObjPool.Check(path, Layout, out string? problem), problem);
         Assert.Equal(1, NativeObj.pmemobj_check(path, Layout));
