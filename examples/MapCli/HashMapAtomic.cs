@@ -1,5 +1,6 @@
-// Chained hash map built from atomic allocations and persistent lists, same layout as C (PMDK: hashmap/hashmap_atomic.c).
+// Chained hash map built from atomic allocations and the atomic list API, same layout as C (PMDK: hashmap/hashmap_atomic.c).
 using Pmdk.Obj;
+using Pmdk.Obj.Lists;
 
 namespace Pmdk.Examples.MapCli;
 
@@ -8,6 +9,16 @@ namespace Pmdk.Examples.MapCli;
 /// (type 1000, 72 bytes), <c>struct buckets { u64 nbuckets; list_head bucket[]; }</c> (1001, 80-byte heads) and
 /// <c>struct entry { u64 key; oid value; list_entry list; }</c> (1002, 56 bytes).
 /// </summary>
+/// <remarks>
+/// Crash safety, as in C: no transactions. Every bucket change is one atomic list operation committed through the
+/// lane's redo log — <see cref="PmemList.InsertNewHead"/> (the entry's allocation and its links together,
+/// C: <c>POBJ_LIST_INSERT_NEW_HEAD</c>), <see cref="PmemList.RemoveFree"/> (unlink and free together,
+/// <c>POBJ_LIST_REMOVE_FREE</c>) and <see cref="PmemList.MoveTo"/> (<c>POBJ_LIST_MOVE_ELEMENT_HEAD</c>) — so after a
+/// crash an entry is either fully in its bucket or gone. What spans several operations is guarded by flags in the map
+/// that <see cref="Init"/> repairs at the next open: <c>count_dirty</c> is set around each insert/remove and makes the
+/// count be recomputed; a non-null <c>buckets_tmp</c> marks an unfinished rebuild, which is finished (or undone).
+/// Allocations of the map and bucket arrays are atomic too (<c>POBJ_ZNEW</c>/<c>POBJ_ALLOC</c> into the field).
+/// </remarks>
 public sealed class HashMapAtomic : IMap
 {
     /// <summary>Type number of the map object (HASHMAP_ATOMIC_TYPE_OFFSET + 0).</summary>
@@ -25,7 +36,7 @@ public sealed class HashMapAtomic : IMap
 
     private readonly ObjPool _pool;
     private readonly GlibcRandom _random;
-    private readonly PersistentList _list;
+    private const ulong EntryListOff = 24;
     private readonly TextWriter _notes;
 
     /// <summary>Binds the map to a pool; recovery messages go to <paramref name="notes"/> (stdout in C).</summary>
@@ -33,7 +44,6 @@ public sealed class HashMapAtomic : IMap
     {
         _pool = pool;
         _random = random;
-        _list = new PersistentList(pool, 24);
         _notes = notes ?? TextWriter.Null;
     }
 
@@ -43,7 +53,10 @@ public sealed class HashMapAtomic : IMap
     /// <inheritdoc/>
     public bool HasCommands => true;
 
-    private static ulong HeadAt(ulong i) => 8 + PersistentList.HeadSize * i;
+    private static ulong HeadAt(ulong i) => 8 + PmemListHead.Size * i;
+
+    /// <summary>Bucket <paramref name="i"/>'s list (C: <c>D_RW(buckets)->bucket[i]</c>, entries linked by <c>list</c>).</summary>
+    private PmemList Bucket(PmemOid buckets, ulong i) => _pool.List(buckets, HeadAt(i), EntryListOff);
 
     private ref PmemOid Buckets(PmemOid map) => ref _pool.Oid(map, BucketsOff);
 
@@ -71,10 +84,10 @@ public sealed class HashMapAtomic : IMap
     }
 
     private void AllocateBuckets(ref PmemOid destination, ulong count) =>
-        _pool.AllocateInto(ref destination, 8 + PersistentList.HeadSize * count, BucketsType, span =>
+        _pool.AllocateInto(ref destination, 8 + PmemListHead.Size * count, BucketsType, span =>
         {
             BitConverter.TryWriteBytes(span, count);
-            span.Slice(8, (int)(PersistentList.HeadSize * count)).Clear();
+            span.Slice(8, (int)(PmemListHead.Size * count)).Clear();
         });
 
     private void CreateHashmap(PmemOid map, uint seed)
@@ -138,11 +151,12 @@ public sealed class HashMapAtomic : IMap
         PmemOid tmp = _pool.Oid(map, TmpOff);
         for (ulong i = 0; i < NBuckets(cur); i++)
         {
+            PmemList from = Bucket(cur, i);
             PmemOid en;
-            while (!(en = _list.First(cur, HeadAt(i))).IsNull)
+            while (!(en = from.First).IsNull)
             {
                 ulong h = Hash(map, tmp, Key(en));
-                _list.MoveHead(cur, HeadAt(i), tmp, HeadAt(h), en);
+                from.MoveTo(Bucket(tmp, h), PmemOid.Null, before: true, en);
             }
         }
         _pool.Free(ref Buckets(map));
@@ -166,18 +180,22 @@ public sealed class HashMapAtomic : IMap
     {
         PmemOid buckets = Buckets(map);
         ulong h = Hash(map, buckets, key);
+        PmemList bucket = Bucket(buckets, h);
         int num = 0;
-        for (PmemOid var = _list.First(buckets, HeadAt(h)); !var.IsNull; var = _list.Next(buckets, HeadAt(h), var))
+        foreach (PmemOid var in bucket)
         {
             if (Key(var) == key)
                 return 1;
             num++;
         }
         SetPersist(map, DirtyOff, 1, 4);
-        _list.InsertNewHead(buckets, HeadAt(h), EntrySize, EntryType, e =>
+        // C: create_entry — key and value, the list entry zeroed; the list code persists the object.
+        bucket.InsertNewHead(EntrySize, EntryType, span =>
         {
-            _pool.U64(e, 0) = key;
-            _pool.Oid(e, 8) = value;
+            BitConverter.TryWriteBytes(span, key);
+            BitConverter.TryWriteBytes(span[8..], value.PoolUuidLo);
+            BitConverter.TryWriteBytes(span[16..], value.Offset);
+            span.Slice((int)EntryListOff, PmemListEntry.Size).Clear();
         });
         SetPersist(map, CountOff, Count(map) + 1, 8);
         SetPersist(map, DirtyOff, 0, 4);
@@ -192,17 +210,21 @@ public sealed class HashMapAtomic : IMap
     {
         PmemOid buckets = Buckets(map);
         ulong h = Hash(map, buckets, key);
-        PmemOid var;
-        for (var = _list.First(buckets, HeadAt(h)); !var.IsNull; var = _list.Next(buckets, HeadAt(h), var))
+        PmemList bucket = Bucket(buckets, h);
+        PmemOid var = PmemOid.Null;
+        foreach (PmemOid e in bucket)
         {
-            if (Key(var) == key)
+            if (Key(e) == key)
+            {
+                var = e;
                 break;
+            }
         }
         if (var.IsNull)
             return PmemOid.Null;
         PmemOid value = _pool.Oid(var, 8);
         SetPersist(map, DirtyOff, 1, 4);
-        _list.RemoveFree(buckets, HeadAt(h), var);
+        bucket.RemoveFree(var);
         SetPersist(map, CountOff, Count(map) - 1, 8);
         SetPersist(map, DirtyOff, 0, 4);
         if (Count(map) < NBuckets(buckets))
@@ -215,7 +237,7 @@ public sealed class HashMapAtomic : IMap
     {
         PmemOid buckets = Buckets(map);
         ulong h = Hash(map, buckets, key);
-        for (PmemOid var = _list.First(buckets, HeadAt(h)); !var.IsNull; var = _list.Next(buckets, HeadAt(h), var))
+        foreach (PmemOid var in Bucket(buckets, h))
         {
             if (Key(var) == key)
                 return true;
@@ -229,7 +251,7 @@ public sealed class HashMapAtomic : IMap
         PmemOid buckets = Buckets(map);
         for (ulong i = 0; i < NBuckets(buckets); i++)
         {
-            for (PmemOid var = _list.First(buckets, HeadAt(i)); !var.IsNull; var = _list.Next(buckets, HeadAt(i), var))
+            foreach (PmemOid var in Bucket(buckets, i))
             {
                 int ret = callback(Key(var), _pool.Oid(var, 8));
                 if (ret != 0)
@@ -247,11 +269,12 @@ public sealed class HashMapAtomic : IMap
         output.Write($"count: {Count(map)}, buckets: {NBuckets(buckets)}\n");
         for (ulong i = 0; i < NBuckets(buckets); i++)
         {
-            if (_list.First(buckets, HeadAt(i)).IsNull)
+            PmemList bucket = Bucket(buckets, i);
+            if (bucket.IsEmpty)
                 continue;
             int num = 0;
             output.Write($"{i}: ");
-            for (PmemOid var = _list.First(buckets, HeadAt(i)); !var.IsNull; var = _list.Next(buckets, HeadAt(i), var))
+            foreach (PmemOid var in bucket)
             {
                 output.Write($"{Key(var)} ");
                 num++;

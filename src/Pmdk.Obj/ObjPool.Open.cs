@@ -2,6 +2,7 @@
 using System.Text;
 using Pmdk.Obj.Lanes;
 using Pmdk.Obj.Replicas;
+using Pmdk.Obj.Tx;
 using Pmdk.Obj.Ulog;
 using Pmdk.Pmem.Persistence;
 using Pmdk.Pool;
@@ -124,15 +125,17 @@ public sealed partial class ObjPool
 
         ulong lanes = Math.Min(d.LaneCount, LaneLayout.DefaultLaneCount);
         LaneSet.RecoverRedo(pool, d.LanesOffset, lanes);
+        UserLogBuffers.UnlinkFromRedoLogs(pool, d.LanesOffset, lanes);
 
         ulong uuidLo = ComputeUuidLo(pool);
         var objPool = new ObjPool(replicas, pool, uuidLo);
         objPool._alloc.Heap.RepairZones();
         for (ulong i = 0; i < lanes; i++)
         {
-            List<(ulong, ulong)>? ext = UndoLog.Recover(pool, d.LanesOffset + i * LaneLayout.Size + LaneLayout.UndoOffset);
+            ulong undo = d.LanesOffset + i * LaneLayout.Size + LaneLayout.UndoOffset;
+            List<(ulong, ulong)>? ext = UndoLog.Recover(pool, undo);
             if (ext is { Count: > 0 })
-                objPool._alloc.FreeExtensions(ext);
+                objPool._alloc.FreeExtensions(UserLogBuffers.WithoutUserBuffers(pool, undo, ext)); // lent buffers are unlinked, never freed
         }
         pool.StoreWord(PoolDescriptorRuntime.ConversionFlagsField, 0);
         return objPool;

@@ -52,6 +52,7 @@ public sealed partial class ObjTransaction : IDisposable
         Check();
         if (_depth != _ctx.Depth)
             throw new InvalidOperationException($"commit of a transaction at depth {_depth} while depth {_ctx.Depth} is open: commit or dispose the inner one first.");
+        CheckIntentLog();
         _committed = true;
         if (_depth == 1)
             _ctx.CommitOutermost();

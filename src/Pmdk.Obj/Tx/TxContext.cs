@@ -77,12 +77,13 @@ internal sealed partial class TxContext
             {
                 Operation op = Alloc.Lanes.External(Lane);
                 op.Start();
-                Alloc.Publish(op, new ReadOnlySpan<HeapAction>(Actions, 0, ActionCount), Alloc.ExtenderFor(Lane));
+                Alloc.Publish(op, new ReadOnlySpan<HeapAction>(Actions, 0, ActionCount), CommitExtender());
             }
             Undo.AfterCommit();
         }
         finally
         {
+            UnlinkRedoUserBuffers();
             ActionCount = 0;
             Ranges.Clear();
             ReleaseLane();
@@ -124,6 +125,7 @@ internal sealed partial class TxContext
         finally
         {
             ReleaseLocks();
+            ResetUserBuffers();
             OnCommit?.Clear();
             OnAbort?.Clear();
             OnFinally?.Clear();

@@ -12,7 +12,7 @@ namespace Pmdk.Obj.Tx;
 /// checksummed with the head's <c>gen_num</c>, never crosses a ulog, and the 64 bytes after it are zeroed
 /// and made durable first, so the log always ends cleanly. Reused by the thread for every transaction.
 /// </summary>
-internal sealed class UndoLogWriter
+internal sealed partial class UndoLogWriter
 {
     private ObjMemory _pool = null!;
     private IUlogExtender _extender = null!;
@@ -45,6 +45,7 @@ internal sealed class UndoLogWriter
         _remaining = 0;
         Logged = 0;
         SnapshotBytes = 0;
+        ResetUserBuffers();
     }
 
     /// <summary>Snapshots <c>[target, target+size)</c>, durably, splitting it across ulogs as needed.</summary>
@@ -73,6 +74,7 @@ internal sealed class UndoLogWriter
     /// <summary>After the commit record: drops the extensions but the first (kept for the next transaction).</summary>
     public void AfterCommit()
     {
+        UnlinkUserBuffers();
         if (Logged == 0)
             return;
         FreeBeyondFirst();
@@ -83,8 +85,12 @@ internal sealed class UndoLogWriter
     public void Abort()
     {
         if (Logged == 0)
+        {
+            UnlinkUserBuffers();
             return;
+        }
         UndoLog.Recover(_pool, _head);
+        UnlinkUserBuffers();
         FreeBeyondFirst();
         Logged = 0;
     }
@@ -111,6 +117,8 @@ internal sealed class UndoLogWriter
         ulong next = _pool.Word(_cur + 8);
         if (next == 0)
         {
+            if (!AutoExtend)
+                throw LogFull();
             _extender.Extend(_cur + 8, UlogExtension.UndoRequestSize, _gen);
             next = _pool.Word(_cur + 8);
         }

@@ -59,6 +59,18 @@ public static unsafe partial class NativeObj
     public static partial nint pmemobj_direct(NativeOid oid);
 
     [LibraryImport(Lib)]
+    public static partial nuint pmemobj_tx_log_snapshots_max_size(nuint* sizes, nuint nsizes);
+
+    [LibraryImport(Lib)]
+    public static partial nuint pmemobj_tx_log_intents_max_size(nuint nintents);
+
+    [LibraryImport(Lib)]
+    public static partial int pmemobj_tx_log_append_buffer(int type, nint addr, nuint size);
+
+    [LibraryImport(Lib)]
+    public static partial int pmemobj_tx_log_auto_alloc(int type, int onOff);
+
+    [LibraryImport(Lib)]
     private static partial nint pmemobj_errormsg();
 
     /// <summary>The C library's last error text.</summary>
