@@ -45,5 +45,10 @@ internal static class WorkloadCatalog
         new ObjTxWorkload(TxKind.Empty, 0, 10_000_000, rounds: 1),
         new ObjTxWorkload(TxKind.Free, 64, 2_000_000, rounds: 2),
         new ObjTxWorkload(TxKind.Free, 4096, 250_000, rounds: 6),
+        // Not in the perf notes: atomic list insert+remove pairs, persistent mutex lock+unlock pairs.
+        new ObjListWorkload(1_000_000),
+        new ObjMutexWorkload(50_000_000),
+        // Not in the perf notes: PMDK's hashmap_tx example vs our port, insert then get of OPS keys.
+        new ObjHashMapWorkload(1_000_000),
     ];
 }
