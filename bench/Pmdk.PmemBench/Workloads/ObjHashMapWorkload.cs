@@ -44,7 +44,8 @@ internal sealed class ObjHashMapWorkload : Workload
         string path = context.Files.FreshShm($"{Name}.{side}");
         try
         {
-            return side == Side.Ours ? new OursRun(path, keys) : new CRun(path, keys);
+            ulong poolSize = context.Small ? 64UL << 20 : PoolSize;
+            return side == Side.Ours ? new OursRun(path, poolSize, keys) : new CRun(path, poolSize, keys);
         }
         catch
         {
@@ -61,11 +62,11 @@ internal sealed class ObjHashMapWorkload : Workload
         private readonly PmemOid _mapOid;
         private readonly ulong[] _keys;
 
-        public OursRun(string path, ulong[] keys)
+        public OursRun(string path, ulong poolSize, ulong[] keys)
         {
             _path = path;
             _keys = keys;
-            _pool = ObjPool.Create(path, "cbench", PoolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
+            _pool = ObjPool.Create(path, "cbench", poolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
             PmemOid root = _pool.Root(16);
             _map = new HashMapTx(_pool, new GlibcRandom(1));
             _map.Create(root, 0, 0);
@@ -112,11 +113,11 @@ internal sealed class ObjHashMapWorkload : Workload
         private readonly NativeOid _map;
         private readonly ulong[] _keys;
 
-        public CRun(string path, ulong[] keys)
+        public CRun(string path, ulong poolSize, ulong[] keys)
         {
             _path = path;
             _keys = keys;
-            _pool = LibPmemObj.Create(path, "cbench", PoolSize);
+            _pool = LibPmemObj.Create(path, "cbench", poolSize);
             _map = CHashMapTx.Create(_pool);
             if (_map.Off == 0)
                 LibPmemObj.Throw("hm_tx_create");

@@ -39,7 +39,8 @@ internal sealed unsafe class ObjListWorkload : Workload
         string path = context.Files.FreshShm($"{Name}.{side}");
         try
         {
-            return side == Side.Ours ? new OursRun(path, Ops(context)) : new CRun(path, Ops(context));
+            ulong poolSize = context.Small ? 64UL << 20 : PoolSize;
+            return side == Side.Ours ? new OursRun(path, poolSize, Ops(context)) : new CRun(path, poolSize, Ops(context));
         }
         catch
         {
@@ -99,10 +100,10 @@ internal sealed unsafe class ObjListWorkload : Workload
         private readonly ulong _head;
         private readonly PmemOid[] _oids;
 
-        public OursRun(string path, long ops)
+        public OursRun(string path, ulong poolSize, long ops)
         {
             _path = path;
-            _pool = ObjPool.Create(path, "cbench", PoolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
+            _pool = ObjPool.Create(path, "cbench", poolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
             _head = _pool.Root(HeadSize).Offset;
             _oids = new PmemOid[ops];
             for (long i = 0; i < ops; i++)
@@ -141,10 +142,10 @@ internal sealed unsafe class ObjListWorkload : Workload
         private readonly void* _head;
         private readonly NativeOid* _oids;
 
-        public CRun(string path, long ops)
+        public CRun(string path, ulong poolSize, long ops)
         {
             _path = path;
-            _pool = LibPmemObj.Create(path, "cbench", PoolSize);
+            _pool = LibPmemObj.Create(path, "cbench", poolSize);
             _head = LibPmemObj.pmemobj_direct(LibPmemObj.pmemobj_root(_pool, (nuint)HeadSize));
             _oids = (NativeOid*)NativeMemory.Alloc((nuint)Math.Max(ops, 1), (nuint)sizeof(NativeOid));
             for (long i = 0; i < ops; i++)
