@@ -35,5 +35,20 @@ internal static class WorkloadCatalog
         new ObjAllocFreeWorkload(4096, 250_000, rounds: 8),
         new ObjRootWorkload(10_000_000),
         new ObjIterateWorkload(100),
+        // libpmemobj transactions (§3.3): OPS per thread and round × rounds (t1 then t2 on one pool).
+        new ObjTxWorkload(TxKind.Alloc, 64, 1_000_000, rounds: 2),
+        new ObjTxWorkload(TxKind.Alloc, 256, 1_000_000, rounds: 2),
+        new ObjTxWorkload(TxKind.Alloc, 4096, 250_000, rounds: 6),
+        new ObjTxWorkload(TxKind.Add, 8, 2_000_000, rounds: 1),
+        new ObjTxWorkload(TxKind.Add, 64, 2_000_000, rounds: 1),
+        new ObjTxWorkload(TxKind.Add, 4096, 1_000_000, rounds: 1),
+        new ObjTxWorkload(TxKind.Empty, 0, 10_000_000, rounds: 1),
+        new ObjTxWorkload(TxKind.Free, 64, 2_000_000, rounds: 2),
+        new ObjTxWorkload(TxKind.Free, 4096, 250_000, rounds: 6),
+        // Not in the perf notes: atomic list insert+remove pairs, persistent mutex lock+unlock pairs.
+        new ObjListWorkload(1_000_000),
+        new ObjMutexWorkload(50_000_000),
+        // Not in the perf notes: PMDK's hashmap_tx example vs our port, insert then get of OPS keys.
+        new ObjHashMapWorkload(1_000_000),
     ];
 }

@@ -1,36 +1,82 @@
 // The volatile halves of persistent locks, kept in DRAM (PMDK: libpmemobj/sync.c, the os_mutex/os_rwlock/os_cond objects).
+using System.Runtime.CompilerServices;
+
 namespace Pmdk.Obj.Locks;
 
-// The states live as long as their pool's lock table and are dropped with it; SemaphoreSlim and
-// ReaderWriterLockSlim hold no OS handle unless one is requested, so there is nothing to dispose.
+// The states live as long as their pool's lock table and are dropped with it; ReaderWriterLockSlim and the
+// condition variables' SemaphoreSlims hold no OS handle unless one is requested, so there is nothing to dispose.
 #pragma warning disable CA1001
 
 /// <summary>The DRAM object behind one persistent lock of the current open.</summary>
 internal abstract class LockState
 {
+    /// <summary>The pool offset of the lock this state was made for (the fast path checks it).</summary>
+    public ulong Offset { get; init; }
+
     /// <summary>Whether some thread holds or waits on it (a held state survives a re-initialization of the runid).</summary>
     public abstract bool IsBusy { get; }
 }
 
-/// <summary>A non-recursive mutex that any thread may release (like a default pthread mutex).</summary>
+/// <summary>
+/// A non-recursive mutex that any thread may release (like a default pthread mutex): one CAS to lock and one
+/// exchange to unlock when uncontended (the three-state futex mutex: 0 free, 1 locked, 2 locked and maybe
+/// waited on); contended waiters block on a monitor that the unlock pulses only in state 2.
+/// </summary>
 internal sealed class MutexState : LockState
 {
-    private readonly SemaphoreSlim _sem = new(1, 1);
+    private int _state;
+    private object? _wait;
 
-    public override bool IsBusy => _sem.CurrentCount == 0;
+    public override bool IsBusy => Volatile.Read(ref _state) != 0;
 
-    public bool Acquire(int timeoutMs) => _sem.Wait(timeoutMs);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Acquire(int timeoutMs) => Interlocked.CompareExchange(ref _state, 1, 0) == 0 || AcquireSlow(timeoutMs);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release()
     {
-        try
+        int old = Interlocked.Exchange(ref _state, 0);
+        if (old != 1)
+            ReleaseSlow(old);
+    }
+
+    private bool AcquireSlow(int timeoutMs)
+    {
+        if (timeoutMs == 0)
+            return false;
+        for (int spin = 0; spin < 16; spin++)
         {
-            _sem.Release();
+            Thread.SpinWait(1 << Math.Min(spin, 6));
+            if (Volatile.Read(ref _state) == 0 && Interlocked.CompareExchange(ref _state, 1, 0) == 0)
+                return true;
         }
-        catch (SemaphoreFullException)
+        long deadline = timeoutMs == Timeout.Infinite ? long.MaxValue : Environment.TickCount64 + timeoutMs;
+        object wait = LazyInitializer.EnsureInitialized(ref _wait);
+        lock (wait)
         {
+            // Taking the lock in state 2 is conservative: its unlock pulses even if nobody waits.
+            while (Interlocked.Exchange(ref _state, 2) != 0)
+            {
+                if (deadline == long.MaxValue)
+                {
+                    Monitor.Wait(wait);
+                    continue;
+                }
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0 || !Monitor.Wait(wait, (int)Math.Min(left, int.MaxValue)))
+                    return false;
+            }
+            return true;
+        }
+    }
+
+    private void ReleaseSlow(int old)
+    {
+        if (old == 0)
             throw new SynchronizationLockException("the persistent mutex is not locked.");
-        }
+        object wait = LazyInitializer.EnsureInitialized(ref _wait);
+        lock (wait)
+            Monitor.Pulse(wait);
     }
 }
 

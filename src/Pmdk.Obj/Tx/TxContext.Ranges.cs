@@ -8,7 +8,7 @@ internal sealed partial class TxContext
     /// <summary>
     /// Covers <c>[offset, offset+size)</c>: the parts not yet covered are snapshotted (unless
     /// <see cref="TxAddFlags.NoSnapshot"/>), adjacent and overlapping ranges are merged, so no byte is ever
-    /// logged twice in one transaction. The search goes backwards from the end of the new range.
+    /// logged twice in one transaction. The search goes backwards from the end of the new range, O(log n) per step.
     /// </summary>
     public void AddRange(ulong offset, ulong size, TxAddFlags flags)
     {
@@ -53,7 +53,8 @@ internal sealed partial class TxContext
                     ref TxRange right = ref Ranges[nprev];
                     f.Size += right.Size;
                     MergeFlags(ref f, right.Flags);
-                    Ranges.RemoveAt(nprev);
+                    if (Ranges.RemoveAt(nprev) == n)
+                        n = nprev; // the last node moved into the freed slot
                 }
             }
             else

@@ -73,6 +73,7 @@ internal sealed partial class TxContext
                 }
                 Memory.Drain();
             }
+            PublishSetsOnly();
             if (ActionCount != 0)
             {
                 Operation op = Alloc.Lanes.External(Lane);

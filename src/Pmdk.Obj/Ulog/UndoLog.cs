@@ -4,10 +4,14 @@ namespace Pmdk.Obj.Ulog;
 /// <summary>Recovery of a lane's undo log (spec §4.7, §4.8 step 3).</summary>
 internal static class UndoLog
 {
+    [ThreadStatic]
+    private static List<(ulong Object, ulong LinkField)>? t_extensions;
+
     /// <summary>
     /// Applies the valid snapshots of the undo chain at <paramref name="ulogOffset"/> when the lane needs it,
     /// then increments <c>gen_num</c>. Returns the extension allocations (user offsets, chain order) that the
-    /// caller must free, or null when the lane needed nothing.
+    /// caller must free, or null when there are none. The list is the calling thread's, reused by its next call
+    /// (consume it first), so that a runtime abort, which frees the extensions itself, allocates nothing.
     /// </summary>
     public static List<(ulong Object, ulong LinkField)>? Recover(ObjMemory pool, ulong ulogOffset)
     {
@@ -16,7 +20,8 @@ internal static class UndoLog
         bool hasEntry = FirstEntryValid(pool, ulogOffset, gen);
         if (!hasEntry && head.Next == 0)
             return null;
-        var extensions = new List<(ulong, ulong)>();
+        List<(ulong, ulong)>? extensions = null;
+        t_extensions?.Clear();
         ulong current = ulogOffset;
         ulong capacity = Math.Min(head.Capacity, Lanes.LaneLayout.UndoCapacity);
         bool walking = hasEntry;
@@ -51,7 +56,7 @@ internal static class UndoLog
             ulong next = pool.Ref<UlogHeader>(current).Next;
             if (next == 0 || ++hops > 1 << 16)
                 break;
-            extensions.Add((next, current + 8));
+            (extensions ??= t_extensions ??= []).Add((next, current + 8));
             current = RedoLog.NextHeader(pool, next);
             capacity = pool.Ref<UlogHeader>(current).Capacity;
             pool.CheckRange(current + UlogHeader.Size, capacity, "undo extension capacity");
