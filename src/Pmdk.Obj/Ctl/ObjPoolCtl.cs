@@ -117,7 +117,7 @@ public sealed class ObjPoolCtl
     /// <summary>Adds a run allocation class. C: <c>heap.alloc_class.new.desc</c>.</summary>
     public ObjAllocClassDesc AddClass(ObjAllocClassDesc desc)
     {
-        lock (_alloc.SyncRoot)
+        lock (_alloc.Heap.GlobalLock)
         {
             AllocationClass c = _alloc.Heap.Classes.AddCustom(desc.UnitSize, desc.UnitsPerBlock, desc.Header, desc.Alignment);
             return new ObjAllocClassDesc(c.UnitSize, c.Alignment, c.Geometry.NValues, c.Header, c.Id);
