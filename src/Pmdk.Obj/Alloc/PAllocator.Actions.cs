@@ -12,13 +12,14 @@ internal sealed partial class PAllocator
     /// media until the action is published. The block is hidden from other allocations meanwhile.
     /// <paramref name="forcedClass"/> (null = best fit) is a class chosen by id. C: <c>palloc_reserve</c>.
     /// </summary>
-    public void Reserve<TInit>(ulong size, ulong typeNum, ushort objFlags, ref TInit init, out HeapAction act, AllocationClass? forcedClass = null)
+    public void Reserve<TInit>(ulong size, ulong typeNum, ushort objFlags, ref TInit init, out HeapAction act,
+        AllocationClass? forcedClass = null, Arena? arena = null)
         where TInit : struct, IBlockInitializer
     {
         act = default;
         act.PoolUuidLo = UuidLo;
         _heap.EnsureBooted();
-        ReserveBlock(forcedClass ?? _heap.Classes.Select(size), size, objFlags, typeNum, out Reservation res);
+        ReserveBlock(forcedClass ?? _heap.Classes.Select(size), size, objFlags, typeNum, out Reservation res, arena);
         act.Kind = HeapActionKind.Alloc;
         act.RealSize = res.RealSize;
         act.Offset = res.UserOffset;

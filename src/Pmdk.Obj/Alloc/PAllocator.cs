@@ -72,14 +72,14 @@ internal sealed partial class PAllocator
     /// </summary>
     /// <returns>The new object's user offset (0 when nothing was allocated).</returns>
     public ulong Operate<TInit>(ulong freeOff, ulong size, ulong typeNum, ushort objFlags, ref TInit init,
-        ulong destField, in ExtraSets extra, AllocationClass? forcedClass = null)
+        ulong destField, in ExtraSets extra, AllocationClass? forcedClass = null, Arena? arena = null)
         where TInit : struct, IBlockInitializer
     {
         _heap.EnsureBooted();
         int lane = _lanes.Acquire();
         try
         {
-            return OperateCore(_lanes.External(lane), freeOff, size, typeNum, objFlags, ref init, destField, in extra, forcedClass, null);
+            return OperateCore(_lanes.External(lane), freeOff, size, typeNum, objFlags, ref init, destField, in extra, forcedClass, null, arena);
         }
         finally
         {
@@ -88,7 +88,7 @@ internal sealed partial class PAllocator
     }
 
     private ulong OperateCore<TInit>(Operation op, ulong freeOff, ulong size, ulong typeNum, ushort objFlags, ref TInit init,
-        ulong destField, in ExtraSets extra, AllocationClass? forcedClass, IUlogExtender? extender)
+        ulong destField, in ExtraSets extra, AllocationClass? forcedClass, IUlogExtender? extender, Arena? arena = null)
         where TInit : struct, IBlockInitializer
     {
         MemoryBlock old = default;
@@ -98,7 +98,7 @@ internal sealed partial class PAllocator
         Reservation res = default;
         if (size != 0)
         {
-            ReserveBlock(forcedClass ?? _heap.Classes.Select(size), size, objFlags, typeNum, out res);
+            ReserveBlock(forcedClass ?? _heap.Classes.Select(size), size, objFlags, typeNum, out res, arena);
             try
             {
                 init.Initialize(_pool, res.UserOffset, res.UsableSize);
@@ -152,10 +152,10 @@ internal sealed partial class PAllocator
             throw;
         }
 
-        Arena arena = _heap.CurrentArena();
+        Arena stats = _heap.CurrentArena();
         if (size != 0)
         {
-            Interlocked.Add(ref arena.CurrAllocated, (long)res.RealSize);
+            Interlocked.Add(ref stats.CurrAllocated, (long)res.RealSize);
             if (res.IsHuge)
             {
                 lock (_heap.GlobalLock)
@@ -163,13 +163,42 @@ internal sealed partial class PAllocator
             }
             else
             {
-                Interlocked.And(ref res.Run!.Reserved[res.Bit / 64], ~res.Mask);
-                Interlocked.Add(ref arena.RunAllocated, (long)res.RealSize);
+                Interlocked.And(ref res.Run!.Reserved(res.Bit / 64), ~res.Mask);
+                Interlocked.Add(ref stats.RunAllocated, (long)res.RealSize);
             }
         }
         if (freeOff != 0)
-            Freed(arena, in old);
+            Freed(stats, in old);
         return res.UserOffset;
+    }
+
+    /// <summary>
+    /// The class with id <paramref name="classId"/> for a request of <paramref name="size"/> bytes, with PMDK's
+    /// checks: the class must exist and one object of it must hold the request. C: <c>palloc_reservation_create</c>
+    /// (<c>alloc_class_by_id</c>, <c>alloc_class_calc_size_idx</c>).
+    /// </summary>
+    public AllocationClass ClassForId(int classId, ulong size)
+    {
+        AllocationClass? c = _heap.Classes[classId];
+        if (c is null)
+            throw new PmemException(PmemErrorCode.InvalidArgument, $"no allocation class with id {classId} (register one with ctl heap.alloc_class.{classId}.desc or heap.alloc_class.new.desc)", _pool.Path);
+        if (c.Kind == AllocationClassKind.Run)
+        {
+            ulong units = c.UnitsFor(size);
+            if ((c.Header == HeaderType.None && units != 1) || units > 64 || units > c.Geometry.NBits)
+                throw new PmemException(PmemErrorCode.InvalidArgument,
+                    $"allocation class {classId} (unit {c.UnitSize} bytes, header {c.Header}) is not suitable for an allocation of {size} bytes", _pool.Path);
+        }
+        return c;
+    }
+
+    /// <summary>The arena with 1-based id <paramref name="arenaId"/>.</summary>
+    public Arena ArenaForId(int arenaId)
+    {
+        IReadOnlyList<Arena> all = _heap.Arenas;
+        if (arenaId < 1 || arenaId > all.Count)
+            throw new PmemException(PmemErrorCode.InvalidArgument, $"no arena with id {arenaId} (1..{all.Count})", _pool.Path);
+        return all[arenaId - 1];
     }
 
     /// <summary>DRAM bookkeeping after a block's free was committed.</summary>
@@ -191,9 +220,10 @@ internal sealed partial class PAllocator
 
     /// <summary>
     /// Reserves a block of class <paramref name="cls"/> and writes its header (flushed, not drained). Run blocks
-    /// come from the calling thread's arena under its lock; chunks from the global part under the global lock.
+    /// come from the calling thread's arena (or <paramref name="arena"/>) under its lock; chunks from the global
+    /// part under the global lock.
     /// </summary>
-    private void ReserveBlock(AllocationClass cls, ulong size, ushort objFlags, ulong typeNum, out Reservation res)
+    private void ReserveBlock(AllocationClass cls, ulong size, ushort objFlags, ulong typeNum, out Reservation res, Arena? arena = null)
     {
         res = default;
         if (cls.Kind == AllocationClassKind.Huge)
@@ -224,7 +254,7 @@ internal sealed partial class PAllocator
         ulong units = cls.UnitsFor(size);
         if (units > 64)
             throw new PoolFullException($"no free space for an allocation of {size} bytes (class {cls.Id})", _pool.Path);
-        Arena arena = _heap.CurrentArena();
+        arena ??= _heap.CurrentArena();
         RunInfo run;
         uint bit;
         ulong mask;
@@ -255,7 +285,7 @@ internal sealed partial class PAllocator
         }
         else if (res.Run is not null)
         {
-            Interlocked.And(ref res.Run.Reserved[res.Bit / 64], ~res.Mask);
+            Interlocked.And(ref res.Run.Reserved(res.Bit / 64), ~res.Mask);
             _heap.RunGainedSpace(res.Run.ChunkOffset);
         }
     }

@@ -47,7 +47,7 @@ internal sealed partial class Heap
 
     private static bool HasReservedBits(RunInfo r)
     {
-        foreach (ref ulong w in r.Reserved.AsSpan())
+        foreach (ref ulong w in r.ReservedWords)
         {
             if (Volatile.Read(ref w) != 0)
                 return true;

@@ -21,8 +21,17 @@ internal sealed class RunInfo
     public required HeaderType Header { get; init; }
     public AllocationClass? Class { get; init; }
 
-    /// <summary>Bits reserved by unpublished allocations, per bitmap word (media still says free).</summary>
-    public required ulong[] Reserved { get; init; }
+    // A cache line of padding on both sides: runs of different arenas must not share a line of reservations.
+    private const int Pad = 8;
+    private readonly ulong[] _reserved;
+
+    public RunInfo(uint bitmapWords) => _reserved = new ulong[bitmapWords + 2 * Pad];
+
+    /// <summary>Bits of bitmap word <paramref name="word"/> reserved by unpublished allocations (media still says free).</summary>
+    public ref ulong Reserved(uint word) => ref _reserved[Pad + word];
+
+    /// <summary>All reservation words.</summary>
+    public Span<ulong> ReservedWords => _reserved.AsSpan(Pad, _reserved.Length - 2 * Pad);
 
     /// <summary>Next bitmap word to search (owner only).</summary>
     public uint HintWord;
@@ -76,7 +85,7 @@ internal sealed partial class Heap
         }
         run = r;
         mask = (units == 64 ? ulong.MaxValue : (1UL << (int)units) - 1) << (int)(bit % 64);
-        Interlocked.Or(ref r.Reserved[bit / 64], mask);
+        Interlocked.Or(ref r.Reserved(bit / 64), mask);
         return true;
     }
 
@@ -103,21 +112,15 @@ internal sealed partial class Heap
     {
         EnsureBootedLocked();
         List<RunInfo> list = _available[c.Id] ??= [];
-        for (int i = list.Count - 1; i >= 0; i--)
+        // Every run looked at leaves the list: one that cannot hold the request (free bits scattered over the
+        // bitmap words) comes back with its next free or the next zone scan, so no run is scanned twice in vain.
+        while (list.Count > 0)
         {
-            RunInfo r = list[i];
-            if (r.Dead || !HasFreeBit(r))
-            {
-                r.InRecycler = false;
-                list.RemoveAt(i);
-                continue;
-            }
-            if (TryFindBits(r, units, out _))
-            {
-                r.InRecycler = false;
-                list.RemoveAt(i);
+            RunInfo r = list[^1];
+            list.RemoveAt(list.Count - 1);
+            r.InRecycler = false;
+            if (!r.Dead && TryFindBits(r, units, out _))
                 return r;
-            }
         }
         return TryCreateRun(c, out RunInfo? created) ? created : null;
     }
@@ -141,8 +144,8 @@ internal sealed partial class Heap
     public void UnreserveBits(ulong runChunkOffset, uint word, ulong mask)
     {
         RunInfo? r = RunAt(runChunkOffset);
-        if (r is not null && word < r.Reserved.Length)
-            Interlocked.And(ref r.Reserved[word], ~mask);
+        if (r is not null && word < r.Geometry.NValues)
+            Interlocked.And(ref r.Reserved(word), ~mask);
     }
 
     private bool HasFreeBit(RunInfo r)
@@ -150,7 +153,7 @@ internal sealed partial class Heap
         RunGeometry g = r.Geometry;
         for (uint w = 0; w < g.NValues; w++)
         {
-            ulong v = Volatile.Read(ref r.Reserved[w]) | Volatile.Read(ref _pool.Word(r.BitmapOffset + w * 8UL));
+            ulong v = Volatile.Read(ref r.Reserved(w)) | Volatile.Read(ref _pool.Word(r.BitmapOffset + w * 8UL));
             if (v != ulong.MaxValue)
                 return true;
         }
@@ -167,7 +170,7 @@ internal sealed partial class Heap
             if (w >= nvalues)
                 w -= nvalues;
             // Reserved first, media second: a publication sets the media bit before it drops the reservation.
-            ulong v = Volatile.Read(ref r.Reserved[w]) | Volatile.Read(ref _pool.Word(r.BitmapOffset + w * 8UL));
+            ulong v = Volatile.Read(ref r.Reserved(w)) | Volatile.Read(ref _pool.Word(r.BitmapOffset + w * 8UL));
             if (v == ulong.MaxValue)
                 continue;
             ulong free = ~v;
@@ -179,7 +182,8 @@ internal sealed partial class Heap
                 bit = w * 64 + (uint)BitOperations.TrailingZeroCount(x);
                 if (bit + units <= r.Geometry.NBits)
                 {
-                    r.HintWord = w;
+                    if (r.HintWord != w)
+                        r.HintWord = w;
                     return true;
                 }
             }
@@ -228,7 +232,7 @@ internal sealed partial class Heap
     {
         ulong chunkOff = ChunkOffset(zone, chunk);
         HeaderType h = AllocationHeader.FromChunkFlags(flags);
-        return new RunInfo
+        return new RunInfo(g.NValues)
         {
             Zone = zone,
             Chunk = chunk,
@@ -239,7 +243,6 @@ internal sealed partial class Heap
             DataStart = g.DataStart(chunkOff, alignment, AllocationHeader.SizeOf(h)),
             Header = h,
             Class = c,
-            Reserved = new ulong[g.NValues],
         };
     }
 }
