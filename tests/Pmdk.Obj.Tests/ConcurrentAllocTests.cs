@@ -162,7 +162,7 @@ public class ConcurrentAllocTests
         using var dir = new TempPoolDirectory();
         string path = dir.File("mt.pool");
         List<(PmemOid Oid, ulong Id, int Length)> live;
-        using (ObjPool pool = ObjPool.Create(path, Layout, 160UL << 20, Fast))
+        using (ObjPool pool = ObjPool.Create(path, Layout, 256UL << 20, Fast))
         {
             long start = pool.Statistics.CurrentAllocated;
 
@@ -189,7 +189,7 @@ public class ConcurrentAllocTests
             Assert.True(pool.Statistics.CurrentAllocated < start);
         }
 
-        using (ObjPool pool = ObjPool.Create(dir.File("fresh.pool"), Layout, 160UL << 20, Fast))
+        using (ObjPool pool = ObjPool.Create(dir.File("fresh.pool"), Layout, 256UL << 20, Fast))
         {
             long start = pool.Statistics.CurrentAllocated;
             ulong largest = LargestObject(pool);
@@ -218,7 +218,7 @@ public class ConcurrentAllocTests
         using var dir = new TempPoolDirectory();
         string path = dir.File("mtc.pool");
         var ours = new List<(ulong Off, ulong Type, ulong Usable)>();
-        using (ObjPool pool = ObjPool.Create(path, Layout, 128UL << 20, Fast))
+        using (ObjPool pool = ObjPool.Create(path, Layout, 256UL << 20, Fast))
         {
             List<(PmemOid Oid, ulong Id, int Length)> live = Churn(pool, threads: 6, opsPerThread: 3_000, seed: 3);
             AssertIntact(pool, live);
@@ -236,5 +236,77 @@ public class ConcurrentAllocTests
         {
             NativeObj.pmemobj_close(pop);
         }
+    }
+
+    [Fact]
+    public void Concurrent_transactions_and_reservations_publish_and_cancel_without_losing_blocks()
+    {
+        using var dir = new TempPoolDirectory();
+        string path = dir.File("mttx.pool");
+        // Each arena keeps an active run per class (up to 4 MiB each for the large classes), as in PMDK.
+        using (ObjPool pool = ObjPool.Create(path, Layout, 512UL << 20, Fast))
+        {
+            long start = pool.Statistics.CurrentAllocated;
+            var errors = new ConcurrentQueue<string>();
+            var kept = new ConcurrentBag<PmemOid>();
+            var workers = new Thread[4];
+            for (int t = 0; t < workers.Length; t++)
+            {
+                int me = t;
+                workers[t] = new Thread(() =>
+                {
+                    var rng = new Random(100 + me);
+                    try
+                    {
+                        for (int round = 0; round < 60; round++)
+                        {
+                            // Big enough now and then to need redo-log extensions at commit.
+                            int n = round % 10 == 0 ? 150 : rng.Next(1, 12);
+                            var mine = new List<PmemOid>();
+                            bool abort = rng.Next(4) == 0;
+                            pool.Transaction(tx =>
+                            {
+                                for (int i = 0; i < n; i++)
+                                    mine.Add(tx.ZAllocate(NextSize(rng), 7));
+                                if (abort)
+                                    tx.Abort();
+                            });
+                            if (abort)
+                                continue;
+                            // Free half in another transaction, publish a reservation, cancel another.
+                            pool.Transaction(tx =>
+                            {
+                                for (int i = 0; i < mine.Count; i += 2)
+                                    tx.Free(mine[i]);
+                            });
+                            for (int i = 1; i < mine.Count; i += 2)
+                                kept.Add(mine[i]);
+                            Pmdk.Obj.Actions.ObjAction r = pool.Reserve(NextSize(rng), 8, zero: true);
+                            Pmdk.Obj.Actions.ObjAction c = pool.Reserve(NextSize(rng), 9);
+                            pool.Publish(r);
+                            pool.Cancel(c);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        errors.Enqueue($"thread {me}: {e}");
+                    }
+                });
+                workers[t].Start();
+            }
+            foreach (Thread w in workers)
+                w.Join();
+            Assert.True(errors.IsEmpty, string.Join("\n", errors.Take(5)));
+            Assert.Empty(pool.Objects(9));
+            Assert.Equal(kept.Count + pool.Objects(8).Count(), pool.Objects().Count());
+            foreach (PmemOid o in pool.Objects().ToList())
+            {
+                PmemOid x = o;
+                pool.Free(ref x);
+            }
+            Assert.Equal(start, pool.Statistics.CurrentAllocated);
+        }
+        Assert.True(ObjPool.Check(path, Layout, out string? problem), problem);
+        Assert.Equal(1, NativeObj.pmemobj_check(path, Layout));
     }
 }

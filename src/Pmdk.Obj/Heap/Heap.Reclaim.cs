@@ -7,6 +7,7 @@ namespace Pmdk.Obj.Heap;
 internal sealed partial class Heap
 {
     private bool _booted;
+    private int _zoneScans;
     private long _runAllocatedBase;
 
     /// <summary>Bytes of allocated run blocks (statistic <c>heap.run_allocated</c>): the last zone scan's count plus the arenas' deltas since.</summary>
@@ -71,6 +72,7 @@ internal sealed partial class Heap
     /// </summary>
     public void Rebuild()
     {
+        _zoneScans++;
         _free.Clear();
         foreach (List<RunInfo>? l in _available)
         {

@@ -111,9 +111,23 @@ internal sealed partial class Heap
     private RunInfo? AcquireRunLocked(AllocationClass c, uint units)
     {
         EnsureBootedLocked();
+        if (TryRecycled(c, units) is RunInfo recycled)
+            return recycled;
+        int scans = _zoneScans;
+        if (TryCreateRun(c, out RunInfo? created))
+            return created;
+        // Out of chunks: the zone scan that just ran refilled the recycler, look again.
+        return scans != _zoneScans ? TryRecycled(c, units) : null;
+    }
+
+    /// <summary>
+    /// A run of the recycler with room for <paramref name="units"/>. Every run looked at leaves the list: one that
+    /// cannot hold the request (free bits scattered over the bitmap words) comes back with its next free or the
+    /// next zone scan, so no run is scanned twice in vain.
+    /// </summary>
+    private RunInfo? TryRecycled(AllocationClass c, uint units)
+    {
         List<RunInfo> list = _available[c.Id] ??= [];
-        // Every run looked at leaves the list: one that cannot hold the request (free bits scattered over the
-        // bitmap words) comes back with its next free or the next zone scan, so no run is scanned twice in vain.
         while (list.Count > 0)
         {
             RunInfo r = list[^1];
@@ -122,7 +136,7 @@ internal sealed partial class Heap
             if (!r.Dead && TryFindBits(r, units, out _))
                 return r;
         }
-        return TryCreateRun(c, out RunInfo? created) ? created : null;
+        return null;
     }
 
     /// <summary>Marks a run as having space again after a free or a cancelled reservation.</summary>
