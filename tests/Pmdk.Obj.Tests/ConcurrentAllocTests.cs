@@ -1,5 +1,6 @@
 // Many threads allocating, freeing and reallocating at once: arenas, cross-arena frees, no leak, C accepts the pool (PMDK: libpmemobj/heap.c arenas, obj_pmalloc_mt test).
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Pmdk.Testing;
 using Pmdk.Testing.Oracle;
@@ -213,7 +214,7 @@ public class ConcurrentAllocTests
     }
 
     [Fact]
-    public void Pool_churned_by_many_threads_passes_Cs_pmemobj_check_and_Cs_walk_matches()
+    public void Pool_churned_by_many_threads_passes_Cs_pmemobj_check_and_pmempool_check_and_Cs_walk_matches()
     {
         using var dir = new TempPoolDirectory();
         string path = dir.File("mtc.pool");
@@ -226,6 +227,13 @@ public class ConcurrentAllocTests
                 ours.Add((o.Offset, pool.TypeNumber(o), pool.UsableSize(o)));
         }
         Assert.Equal(1, NativeObj.pmemobj_check(path, Layout));
+        var psi = new ProcessStartInfo("/usr/bin/pmempool", ["check", "-v", path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using (Process p = Process.Start(psi)!)
+        {
+            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"pmempool check failed (rc {p.ExitCode}): {output}");
+        }
         nint pop = NativeObj.pmemobj_open(path, Layout);
         Assert.True(pop != 0, NativeObj.ErrorMessage());
         try
