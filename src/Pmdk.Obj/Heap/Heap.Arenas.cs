@@ -61,9 +61,20 @@ internal sealed partial class Heap
 
     // The thread's arena per heap (weak keys: a closed pool's heap is not kept alive by its threads).
     [ThreadStatic]
-    private static ConditionalWeakTable<Heap, Arena>? t_arenas;
+    private static ConditionalWeakTable<Heap, ArenaLease>? t_arenas;
 
     private Arena[] _arenas;
+
+    /// <summary>
+    /// A thread's assignment to an arena. When the thread ends, its statics die and the finalizer gives the slot
+    /// back, so "least used" counts live threads (PMDK decrements in the thread-key destructor).
+    /// </summary>
+    private sealed class ArenaLease(Arena arena)
+    {
+        public Arena Arena { get; set; } = arena;
+
+        ~ArenaLease() => Interlocked.Decrement(ref Arena.Threads);
+    }
 
     /// <summary>All arenas (automatic and explicitly created).</summary>
     public IReadOnlyList<Arena> Arenas => Volatile.Read(ref _arenas);
@@ -73,24 +84,26 @@ internal sealed partial class Heap
 
     private Arena AssignArena()
     {
-        ConditionalWeakTable<Heap, Arena> table = t_arenas ??= [];
-        if (!table.TryGetValue(this, out Arena? a))
+        ConditionalWeakTable<Heap, ArenaLease> table = t_arenas ??= [];
+        if (!table.TryGetValue(this, out ArenaLease? lease))
         {
+            Arena? a = null;
             lock (_global)
             {
                 foreach (Arena c in _arenas)
                 {
-                    if (c.Automatic && (a is null || c.Threads < a.Threads))
+                    if (c.Automatic && (a is null || Volatile.Read(ref c.Threads) < Volatile.Read(ref a.Threads)))
                         a = c;
                 }
                 a ??= _arenas[0];
-                a.Threads++;
+                Interlocked.Increment(ref a.Threads);
             }
-            table.AddOrUpdate(this, a);
+            lease = new ArenaLease(a);
+            table.AddOrUpdate(this, lease);
         }
         t_heap = this;
-        t_arena = a;
-        return a;
+        t_arena = lease.Arena;
+        return lease.Arena;
     }
 
     /// <summary>Moves the calling thread to arena <paramref name="id"/> (1-based). C: <c>heap.thread.arena_id</c> (write).</summary>
@@ -99,14 +112,12 @@ internal sealed partial class Heap
         Arena[] all = Volatile.Read(ref _arenas);
         if (id < 1 || id > all.Length)
             throw new PmemException(PmemErrorCode.InvalidArgument, $"arena id {id} does not exist (1..{all.Length})", _pool.Path);
-        Arena old = CurrentArena();
+        CurrentArena();
+        ArenaLease lease = t_arenas!.GetValue(this, static _ => throw new InvalidOperationException("no arena lease"));
         Arena a = all[id - 1];
-        lock (_global)
-        {
-            old.Threads--;
-            a.Threads++;
-        }
-        (t_arenas ??= []).AddOrUpdate(this, a);
+        Interlocked.Decrement(ref lease.Arena.Threads);
+        Interlocked.Increment(ref a.Threads);
+        lease.Arena = a;
         t_heap = this;
         t_arena = a;
     }
