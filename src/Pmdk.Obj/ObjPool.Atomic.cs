@@ -194,16 +194,14 @@ public sealed unsafe partial class ObjPool
         if (oid.IsNull)
             return 0;
         CheckOid(oid);
-        lock (_alloc.SyncRoot)
-            return _alloc.Heap.Resolve(oid.Offset, requireAllocated: false).UsableSize;
+        return _alloc.Heap.Resolve(oid.Offset, requireAllocated: false).UsableSize;
     }
 
     /// <summary>The type number of an object. C: <c>pmemobj_type_num</c>.</summary>
     public ulong TypeNumber(PmemOid oid)
     {
         CheckOid(oid);
-        lock (_alloc.SyncRoot)
-            return _alloc.Heap.Resolve(oid.Offset, requireAllocated: false).TypeNum;
+        return _alloc.Heap.Resolve(oid.Offset, requireAllocated: false).TypeNum;
     }
 
     private ulong Operate<TInit>(ulong freeOff, ulong size, ulong typeNumber, ref TInit init, ulong dest)

@@ -28,7 +28,7 @@ public sealed partial class ObjPool
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= ObjPoolOptions.Default;
-        PoolReplica[] replicas = OpenReplicas(path, layout, options.ToPoolOptions(), copyOnWrite: false);
+        PoolReplica[] replicas = OpenReplicas(path, layout, options.ToPoolOptions(), copyOnWrite: options.CopyOnWriteAtOpen);
         try
         {
             return Boot(replicas, Memory(replicas));

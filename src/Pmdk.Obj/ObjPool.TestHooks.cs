@@ -37,4 +37,7 @@ public sealed partial class ObjPool
 
     /// <summary>The 8-byte word at a pool offset (bounds-checked).</summary>
     internal ulong TestHookWord(ulong offset) => _pool.Word(offset);
+
+    /// <summary>The heap, for tests.</summary>
+    internal Heap.Heap TestHookHeap => _alloc.Heap;
 }

@@ -25,6 +25,12 @@ public sealed class ObjPoolOptions
     /// <summary>Write the shutdown-state feature at create (Debian default). C: <c>sds.at_create</c>.</summary>
     public bool ShutdownStateAtCreate { get; init; } = true;
 
+    /// <summary>
+    /// Map the pool privately at open (MAP_PRIVATE): changes stay in this process and never reach the file.
+    /// C: <c>copy_on_write.at_open</c>.
+    /// </summary>
+    public bool CopyOnWriteAtOpen { get; init; }
+
     internal PoolOptions ToPoolOptions() => new()
     {
         Mode = Mode,

@@ -59,23 +59,38 @@ public sealed class AllocationClassCollection
         _byRun.TryGetValue((unit, flags, sizeIdx), out AllocationClass? c) ? c : null;
 
     /// <summary>
-    /// Adds a custom run class at the next free id (54+). C: <c>heap.alloc_class.new.desc</c>.
+    /// Adds a custom run class at id <paramref name="id"/>, or at the next free id (54+) when it is -1.
+    /// C: <c>heap.alloc_class.[id].desc</c>, <c>heap.alloc_class.new.desc</c>.
     /// </summary>
-    public AllocationClass AddCustom(ulong unitSize, uint unitsPerBlock, HeaderType header, ulong alignment)
+    /// <exception cref="InvalidOperationException">The id is taken or no id is free.</exception>
+    public AllocationClass AddCustom(ulong unitSize, uint unitsPerBlock, HeaderType header, ulong alignment, int id = -1)
     {
         if (unitSize == 0 || unitsPerBlock == 0)
             throw new ArgumentOutOfRangeException(nameof(unitSize), "unit size and units per block must be positive.");
-        int id = 1;
-        while (id < MaxClasses && _classes[id] is not null)
-            id++;
-        if (id >= MaxClasses)
-            throw new InvalidOperationException("no free allocation class id.");
-        // PMDK sizes a custom run to hold at least unitsPerBlock units plus its metadata.
-        ulong needed = unitSize * unitsPerBlock + ChunkRunHeader.Size + 64UL * 8;
+        if (id >= 0)
+        {
+            if (id == 0 || id >= MaxClasses)
+                throw new ArgumentOutOfRangeException(nameof(id), $"allocation class id {id} is outside 1..{MaxClasses - 1}.");
+            if (_classes[id] is not null)
+                throw new InvalidOperationException($"allocation class {id} already exists.");
+        }
+        else
+        {
+            id = 1;
+            while (id < MaxClasses && _classes[id] is not null)
+                id++;
+            if (id >= MaxClasses)
+                throw new InvalidOperationException("no free allocation class id.");
+        }
+        // PMDK sizes a custom run as units × unit size plus the run header (and the alignment), in whole chunks.
+        ulong needed = unitSize * unitsPerBlock + ChunkRunHeader.Size + alignment;
         uint sizeIdx = (uint)Math.Max(1, (needed + HeapLayout.ChunkSize - 1) / HeapLayout.ChunkSize);
         if (sizeIdx > HeapLayout.MaxChunk)
             throw new ArgumentOutOfRangeException(nameof(unitSize), "the run of this class would exceed a zone.");
         var c = new AllocationClass((byte)id, AllocationClassKind.Run, unitSize, sizeIdx, header, alignment);
+        // Like PMDK, a run layout already served by a class cannot get a second one.
+        if (_byRun.ContainsKey((c.UnitSize, c.RunFlags, c.RunSizeIdx)))
+            throw new InvalidOperationException($"a class with unit size {unitSize}, header {header} and runs of {sizeIdx} chunks already exists.");
         Add(c);
         return c;
     }

@@ -11,13 +11,10 @@ internal sealed partial class PAllocator
     /// </summary>
     public void AllocateUlogExtension(int lane, ulong linkField, ulong requestSize, ulong genNum)
     {
-        lock (_lock)
-        {
-            _heap.EnsureBooted();
-            var init = new UlogExtensionInit(genNum);
-            var extra = new ExtraSets { Field2 = linkField, NewOffsetInValue2 = true };
-            OperateLocked(_lanes.Internal(lane), 0, requestSize, 0, AllocationHeader.FlagInternal, ref init, 0, in extra, null);
-        }
+        _heap.EnsureBooted();
+        var init = new UlogExtensionInit(genNum);
+        var extra = new ExtraSets { Field2 = linkField, NewOffsetInValue2 = true };
+        OperateCore(_lanes.Internal(lane), 0, requestSize, 0, AllocationHeader.FlagInternal, ref init, 0, in extra, null, null);
     }
 
     /// <summary>Frees every extension reachable from <paramref name="linkField"/>, last first, each with its link zeroed in the same log.</summary>

@@ -76,14 +76,15 @@ public static class ObjCtlConfig
 
     /// <summary>
     /// Returns <paramref name="options"/> with the option-level entries applied: <c>prefault.at_create</c> /
-    /// <c>prefault.at_open</c> (the one matching <paramref name="create"/>) and <c>sds.at_create</c>. Other
+    /// <c>prefault.at_open</c> (the one matching <paramref name="create"/>), <c>sds.at_create</c> and
+    /// <c>copy_on_write.at_open</c> (MAP_PRIVATE at open). Other
     /// names are left for <see cref="ObjPoolCtl.Apply"/> after the pool is open.
     /// </summary>
     public static ObjPoolOptions ApplyTo(ObjPoolOptions options, IEnumerable<KeyValuePair<string, string>> entries, bool create)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(entries);
-        bool prefault = options.Prefault, sds = options.ShutdownStateAtCreate;
+        bool prefault = options.Prefault, sds = options.ShutdownStateAtCreate, cow = options.CopyOnWriteAtOpen;
         foreach ((string name, string value) in entries)
         {
             switch (name)
@@ -99,6 +100,9 @@ public static class ObjCtlConfig
                 case "sds.at_create":
                     sds = ParseBool(name, value);
                     break;
+                case "copy_on_write.at_open":
+                    cow = ParseBool(name, value);
+                    break;
                 default:
                     break;
             }
@@ -110,11 +114,12 @@ public static class ObjCtlConfig
             IsPmemForce = options.IsPmemForce,
             Prefault = prefault,
             ShutdownStateAtCreate = sds,
+            CopyOnWriteAtOpen = cow,
         };
     }
 
     /// <summary>Whether a name is consumed by <see cref="ApplyTo"/>.</summary>
-    public static bool IsOptionName(string name) => name is "prefault.at_create" or "prefault.at_open" or "sds.at_create";
+    public static bool IsOptionName(string name) => name is "prefault.at_create" or "prefault.at_open" or "sds.at_create" or "copy_on_write.at_open";
 
     /// <summary>A boolean as PMDK reads it: the first character 1/t/y or 0/f/n, any case. C: <c>ctl_arg_boolean</c>.</summary>
     public static bool ParseBool(string name, string value) => value.Length > 0 ? char.ToLowerInvariant(value[0]) switch

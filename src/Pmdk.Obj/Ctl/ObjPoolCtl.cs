@@ -1,6 +1,7 @@
 // Run-time ctl names of an open pool: statistics, allocation classes, stats.enabled, tx.cache.size (PMDK: libpmemobj/ctl_debug.c, stats.c, heap.c, tx.c CTL handlers).
 using System.Globalization;
 using Pmdk.Obj.Alloc;
+using Pmdk.Obj.Heap;
 
 namespace Pmdk.Obj.Ctl;
 
@@ -24,8 +25,10 @@ public enum ObjStatsEnabled
 /// The ctl namespace of an open pool. Supported names: <c>stats.heap.curr_allocated</c>,
 /// <c>stats.heap.run_allocated</c>, <c>stats.heap.run_active</c> (read); <c>stats.enabled</c>,
 /// <c>tx.cache.size</c> (read/write; recorded, this library always keeps transient statistics and has no
-/// snapshot cache to size); <c>heap.alloc_class.[n].desc</c> (read) and <c>heap.alloc_class.new.desc</c>
-/// (write: adds a run class, returning its id).
+/// snapshot cache to size); <c>heap.alloc_class.[n].desc</c> (read; write: adds a run class with that id) and
+/// <c>heap.alloc_class.new.desc</c> (write: adds a run class, returning its id); <c>heap.narenas.total</c>,
+/// <c>heap.narenas.automatic</c> (read), <c>heap.thread.arena_id</c> and <c>heap.arena.[id].automatic</c>
+/// (read/write), <c>heap.arena.create</c> (<see cref="Exec"/>).
 /// </summary>
 /// <remarks>C: <c>pmemobj_ctl_get</c>, <c>pmemobj_ctl_set</c></remarks>
 public sealed class ObjPoolCtl
@@ -63,9 +66,17 @@ public sealed class ObjPoolCtl
                 return _stats;
             case "tx.cache.size":
                 return _txCacheSize;
+            case "heap.narenas.total":
+                return (long)_alloc.Heap.Arenas.Count;
+            case "heap.narenas.automatic":
+                return (long)_alloc.Heap.Arenas.Count(a => a.Automatic);
+            case "heap.thread.arena_id":
+                return (long)_alloc.Heap.CurrentArena().Id;
             default:
                 break;
         }
+        if (TryArenaAutomatic(name, out Arena? arena))
+            return arena.Automatic;
         if (name.StartsWith(ClassPrefix, StringComparison.Ordinal) && name.EndsWith(".desc", StringComparison.Ordinal))
         {
             string idText = name[ClassPrefix.Length..^".desc".Length];
@@ -76,7 +87,7 @@ public sealed class ObjPoolCtl
                     AllocationClass? c = _alloc.Heap.Classes[id];
                     if (c is null || c.Kind != AllocationClassKind.Run)
                         throw new PmemException(PmemErrorCode.InvalidArgument, $"ctl \"{name}\": no run allocation class {id}", _pool.Path);
-                    return new ObjAllocClassDesc(c.UnitSize, c.Alignment, c.Geometry.NValues, c.Header, c.Id);
+                    return new ObjAllocClassDesc(c.UnitSize, c.Alignment, c.Geometry.NBits, c.Header, c.Id);
                 }
             }
         }
@@ -109,18 +120,74 @@ public sealed class ObjPoolCtl
                 return size;
             case "heap.alloc_class.new.desc":
                 return AddClass(ObjCtlConfig.ParseAllocClass(name, value));
+            case "heap.thread.arena_id":
+                _alloc.Heap.SetThreadArena((int)ObjCtlConfig.ParseInt(name, value));
+                return (long)_alloc.Heap.CurrentArena().Id;
             default:
-                throw Unknown(name, "writable");
+                break;
         }
+        if (TryArenaAutomatic(name, out Arena? arena))
+        {
+            bool automatic = ObjCtlConfig.ParseBool(name, value);
+            lock (_alloc.Heap.GlobalLock)
+            {
+                if (!automatic && arena.Automatic && _alloc.Heap.Arenas.Count(a => a.Automatic) == 1)
+                    throw new PmemException(PmemErrorCode.InvalidArgument, $"ctl \"{name}\": at least one arena must stay automatic", _pool.Path);
+                arena.Automatic = automatic;
+            }
+            return automatic;
+        }
+        if (name.StartsWith(ClassPrefix, StringComparison.Ordinal) && name.EndsWith(".desc", StringComparison.Ordinal)
+            && int.TryParse(name[ClassPrefix.Length..^".desc".Length], NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+        {
+            ObjAllocClassDesc d = ObjCtlConfig.ParseAllocClass(name, value);
+            return AddClass(d with { ClassId = id });
+        }
+        throw Unknown(name, "writable");
     }
 
-    /// <summary>Adds a run allocation class. C: <c>heap.alloc_class.new.desc</c>.</summary>
+    /// <summary>Runs a ctl action: <c>heap.arena.create</c> returns the new arena's id. C: <c>pmemobj_ctl_exec</c>.</summary>
+    public object Exec(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name switch
+        {
+            "heap.arena.create" => (long)_alloc.Heap.CreateArena(),
+            _ => throw Unknown(name, "executable"),
+        };
+    }
+
+    private bool TryArenaAutomatic(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Arena? arena)
+    {
+        arena = null;
+        const string prefix = "heap.arena.", suffix = ".automatic";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(suffix, StringComparison.Ordinal)
+            || !int.TryParse(name[prefix.Length..^suffix.Length], NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+            return false;
+        arena = _alloc.ArenaForId(id);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a run allocation class: at <see cref="ObjAllocClassDesc.ClassId"/> when it is not 0, else at the next
+    /// free id. Classes are not persistent: register them after every open. C: <c>heap.alloc_class.[id].desc</c>,
+    /// <c>heap.alloc_class.new.desc</c>.
+    /// </summary>
+    /// <exception cref="PmemException">The id is taken or invalid, or the description is (<see cref="PmemErrorCode.InvalidArgument"/>).</exception>
     public ObjAllocClassDesc AddClass(ObjAllocClassDesc desc)
     {
-        lock (_alloc.SyncRoot)
+        lock (_alloc.Heap.GlobalLock)
         {
-            AllocationClass c = _alloc.Heap.Classes.AddCustom(desc.UnitSize, desc.UnitsPerBlock, desc.Header, desc.Alignment);
-            return new ObjAllocClassDesc(c.UnitSize, c.Alignment, c.Geometry.NValues, c.Header, c.Id);
+            AllocationClass c;
+            try
+            {
+                c = _alloc.Heap.Classes.AddCustom(desc.UnitSize, desc.UnitsPerBlock, desc.Header, desc.Alignment, desc.ClassId == 0 ? -1 : desc.ClassId);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new PmemException(PmemErrorCode.InvalidArgument, $"allocation class: {e.Message}", _pool.Path);
+            }
+            return new ObjAllocClassDesc(c.UnitSize, c.Alignment, c.Geometry.NBits, c.Header, c.Id);
         }
     }
 

@@ -22,10 +22,11 @@ internal sealed partial class Heap
     /// <summary>
     /// Takes a free block of exactly <paramref name="count"/> chunks out of the free index, splitting a larger
     /// one on media (remainder first, then the first header: spec §5.4). The block stays FREE on media.
+    /// Global lock held.
     /// </summary>
     public bool TryReserveChunks(uint count, out int zone, out uint chunk)
     {
-        EnsureBooted();
+        EnsureBootedLocked();
         for (int attempt = 0; attempt < 2; attempt++)
         {
             while (true)
@@ -49,7 +50,7 @@ internal sealed partial class Heap
         return false;
     }
 
-    /// <summary>Returns a reserved or freed block to the free index (its header says FREE on media).</summary>
+    /// <summary>Returns a reserved or freed block to the free index (its header says FREE on media). Global lock held.</summary>
     public void ReleaseChunks(int zone, uint chunk, uint count) => _free.Add(new FreeBlock(count, zone, chunk));
 
     private bool TryBestFit(uint count, out FreeBlock block)

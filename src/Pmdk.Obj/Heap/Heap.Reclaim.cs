@@ -7,9 +7,20 @@ namespace Pmdk.Obj.Heap;
 internal sealed partial class Heap
 {
     private bool _booted;
+    private int _zoneScans;
+    private long _runAllocatedBase;
 
-    /// <summary>Bytes of allocated run blocks (statistic <c>heap.run_allocated</c>).</summary>
-    public ulong RunAllocated { get; set; }
+    /// <summary>Bytes of allocated run blocks (statistic <c>heap.run_allocated</c>): the last zone scan's count plus the arenas' deltas since.</summary>
+    public ulong RunAllocated
+    {
+        get
+        {
+            long sum = Volatile.Read(ref _runAllocatedBase);
+            foreach (Arena a in Volatile.Read(ref _arenas))
+                sum += Volatile.Read(ref a.RunAllocated);
+            return sum < 0 ? 0 : (ulong)sum;
+        }
+    }
 
     /// <summary>Bytes of all runs (statistic <c>heap.run_active</c>).</summary>
     public ulong RunActive { get; private set; }
@@ -41,22 +52,37 @@ internal sealed partial class Heap
     /// <summary>Scans the heap once, before the first allocation or free.</summary>
     public void EnsureBooted()
     {
+        if (!Volatile.Read(ref _booted))
+        {
+            lock (_global)
+                EnsureBootedLocked();
+        }
+    }
+
+    private void EnsureBootedLocked()
+    {
         if (!_booted)
             Rebuild();
     }
 
     /// <summary>
-    /// Rebuilds every DRAM index from media. Writes only what PMDK's zone scan writes: merged free headers and
-    /// footers, USED footers, and FREE headers over completely empty runs.
+    /// Rebuilds the free-chunk index and the recycler from media; runs held by arena buckets keep their DRAM
+    /// state. Writes only what PMDK's zone scan writes: merged free headers and footers, USED footers, and FREE
+    /// headers over completely empty runs that no bucket is using. Global lock held.
     /// </summary>
     public void Rebuild()
     {
-        _booted = true;
+        _zoneScans++;
         _free.Clear();
-        _runs.Clear();
         foreach (List<RunInfo>? l in _available)
-            l?.Clear();
-        RunAllocated = 0;
+        {
+            if (l is null)
+                continue;
+            foreach (RunInfo r in l)
+                r.InRecycler = false;
+            l.Clear();
+        }
+        long used = 0;
         RunActive = 0;
         _nextUninitializedZone = 0;
         for (int z = 0; z < ZoneCount; z++)
@@ -74,9 +100,9 @@ internal sealed partial class Heap
                 uint s = ChunkHeader.SizeIdxOf(w);
                 if (s == 0 || s > size - c)
                     throw new PoolCorruptedException($"heap: zone {z} chunk {c}: invalid chunk header field 'size_idx' {s}", _pool.Path);
-                // A block reserved by an unpublished action is FREE on media but not free.
+                // A block reserved by an unpublished action (or being freed) is FREE on media but not free.
                 bool free = t == ChunkType.Free && !IsReservedChunkBlock(z, c);
-                if (t == ChunkType.Run && ScanRun(z, c, s, w))
+                if (t == ChunkType.Run && ScanRun(z, c, s, w, ref used))
                 {
                     // Completely empty: becomes a free block (header first, footer next).
                     StoreChunkHeader(z, c, ChunkHeader.Pack(ChunkType.Free, ChunkFlags.None, s));
@@ -95,13 +121,18 @@ internal sealed partial class Heap
                 {
                     FlushFree(z, pendStart, pendSize, pendBlocks);
                     pendSize = pendBlocks = 0;
-                    if (t == ChunkType.Used && s > 1)
+                    if (t == ChunkType.Used && s > 1 && !IsReservedChunkBlock(z, c))
                         EnsureFooter(z, c, s);
                 }
                 c += s;
             }
             FlushFree(z, pendStart, pendSize, pendBlocks);
         }
+        long deltas = 0;
+        foreach (Arena a in _arenas)
+            deltas += Volatile.Read(ref a.RunAllocated);
+        Volatile.Write(ref _runAllocatedBase, used - deltas);
+        Volatile.Write(ref _booted, true);
     }
 
     private void FlushFree(int z, uint start, uint size, uint blocks)
@@ -122,8 +153,11 @@ internal sealed partial class Heap
             StoreChunkHeader(z, start + size - 1, footer);
     }
 
-    /// <summary>Registers a run found on media; returns true when it is completely empty (and was not registered).</summary>
-    private bool ScanRun(int z, uint c, uint s, ulong headerWord)
+    /// <summary>
+    /// Registers a run found on media (or refreshes the one already known); returns true when it is completely
+    /// empty and no bucket is using it, so that it becomes free chunks (its DRAM state is then dead).
+    /// </summary>
+    private bool ScanRun(int z, uint c, uint s, ulong headerWord, ref long usedBytes)
     {
         ChunkFlags flags = ChunkHeader.FlagsOf(headerWord);
         ulong chunkOff = ChunkOffset(z, c);
@@ -131,30 +165,84 @@ internal sealed partial class Heap
         ulong alignment = (flags & ChunkFlags.Aligned) != 0 ? _pool.Word(chunkOff + 8) : 0;
         if (!RunGeometry.TryCompute(s, flags, unit, alignment, out RunGeometry g))
             throw new PoolCorruptedException($"heap: zone {z} chunk {c}: run header field 'block_size' {unit} does not fit the run", _pool.Path);
-        ulong bitmap = chunkOff + 16;
+        RunInfo? r = RunAt(chunkOff);
+        if (r is not null && (r.Dead || r.Unit != unit || r.SizeIdx != s))
+            r = null;
+        // Reservations are read before the bitmap: a publication sets the bitmap before it drops its reservation.
+        bool reserved = r is not null && HasReservedBits(r);
+        ulong used = CountUsed(chunkOff, g);
+        if (used == 0 && !reserved && TryRetire(r))
+            return true;
+        AllocationClass? cls = r?.Class;
+        if (r is null)
+        {
+            cls = Classes.FindRunClass(unit, flags, s);
+            if (cls is not null && cls.Alignment != alignment)
+                cls = null;
+            r = NewRunInfo(z, c, s, unit, alignment, flags, g, cls);
+            SetRunAt(z, c, r);
+        }
+        RunActive += s * HeapLayout.ChunkSize;
+        usedBytes += (long)(used * unit);
+        if (cls is not null && r.Owner is null && used < g.NBits && HasFreeBit(r))
+        {
+            r.InRecycler = true;
+            (_available[cls.Id] ??= []).Add(r);
+        }
+        return false;
+    }
+
+    private ulong CountUsed(ulong chunkOff, RunGeometry g)
+    {
+        ulong bitmap = chunkOff + ChunkRunHeader.Size;
         ulong used = 0;
         for (uint w = 0; w < g.NValues; w++)
         {
-            ulong v = _pool.Word(bitmap + w * 8UL);
+            ulong v = Volatile.Read(ref _pool.Word(bitmap + w * 8UL));
             uint validBits = Math.Min(64u, g.NBits - w * 64);
             if (validBits < 64)
                 v &= (1UL << (int)validBits) - 1;
             used += (ulong)BitOperations.PopCount(v);
         }
-        if (used == 0 && !HasReservedBits(chunkOff))
+        return used;
+    }
+
+    /// <summary>
+    /// Takes an empty run away from DRAM so that its chunks can be freed: unknown and unowned runs at once, a
+    /// bucket's active run only when its arena's lock is free (never waited for: the global lock is held).
+    /// </summary>
+    private bool TryRetire(RunInfo? r)
+    {
+        if (r is null)
             return true;
-        AllocationClass? cls = Classes.FindRunClass(unit, flags, s);
-        if (cls is not null && cls.Alignment != alignment)
-            cls = null;
-        RunInfo r = NewRunInfo(z, c, s, unit, alignment, flags, g, cls);
-        _runs[chunkOff] = r;
-        RunActive += s * HeapLayout.ChunkSize;
-        RunAllocated += used * unit;
-        if (cls is not null && used < g.NBits)
+        Arena? owner = r.Owner;
+        if (owner is null)
         {
-            r.Available = true;
-            (_available[cls.Id] ??= []).Add(r);
+            Retire(r);
+            return true;
         }
-        return false;
+        if (!owner.Lock.TryEnter())
+            return false;
+        try
+        {
+            if (r.Owner != owner || HasReservedBits(r) || CountUsed(r.ChunkOffset, r.Geometry) != 0)
+                return false;
+            if (r.Class is not null && owner.Active[r.Class.Id] == r)
+                owner.Active[r.Class.Id] = null;
+            r.Owner = null;
+            Retire(r);
+            return true;
+        }
+        finally
+        {
+            owner.Lock.Exit();
+        }
+    }
+
+    private void Retire(RunInfo r)
+    {
+        r.Dead = true;
+        r.InRecycler = false;
+        SetRunAt(r.Zone, r.Chunk, null);
     }
 }

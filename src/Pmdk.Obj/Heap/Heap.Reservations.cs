@@ -1,54 +1,55 @@
-// Blocks reserved in DRAM but not yet published: hidden from the allocator and from the zone scan (PMDK: libpmemobj/palloc.c palloc_reserve, heap.c bucket reservations).
+// Blocks reserved in DRAM but not yet published, and the index of runs by chunk (PMDK: libpmemobj/palloc.c palloc_reserve, heap.c bucket reservations).
 namespace Pmdk.Obj.Heap;
 
 internal sealed partial class Heap
 {
-    // Run chunk offset → per bitmap word, the bits reserved by unpublished actions (a transaction's allocations,
-    // pmemobj_reserve). The media bitmap still says free; the allocator ORs these in when it searches.
-    // Arrays are kept once created (one per run that ever had a reservation) so the hot path allocates nothing.
-    private readonly Dictionary<ulong, ulong[]> _reservedBits = [];
-    private int _reservedRunBlocks;
-
-    // Chunk blocks reserved by unpublished huge allocations: (zone, first chunk). Their media header says FREE.
+    // Chunk blocks whose media header does not tell the truth yet, under the global lock: FREE on media but
+    // reserved by an unpublished huge allocation, or being freed (the header goes FREE inside a redo log whose
+    // block is returned to the free index only afterwards). The zone scan counts them as not free.
     private readonly HashSet<(int Zone, uint Chunk)> _reservedChunks = [];
 
-    /// <summary>Reserved bits of a run's bitmap word (0 when none).</summary>
-    private ulong ReservedMask(ulong runChunkOffset, uint word) =>
-        _reservedRunBlocks != 0 && _reservedBits.TryGetValue(runChunkOffset, out ulong[]? r) && word < r.Length ? r[word] : 0;
+    // Runs by chunk: slot = first chunk index of the zone + chunk. Written under the global lock, read by anyone.
+    private readonly RunInfo?[] _runByChunk;
+    private readonly uint[] _zoneFirstSlot;
 
-    /// <summary>Hides <paramref name="mask"/> of word <paramref name="word"/> of a run from later searches.</summary>
-    public void ReserveBits(ulong runChunkOffset, uint word, ulong mask, uint bitmapWords)
+    /// <summary>The run whose first chunk is at <paramref name="runChunkOffset"/>, or null.</summary>
+    public RunInfo? RunAt(ulong runChunkOffset)
     {
-        if (!_reservedBits.TryGetValue(runChunkOffset, out ulong[]? r))
-            _reservedBits[runChunkOffset] = r = new ulong[bitmapWords];
-        r[word] |= mask;
-        _reservedRunBlocks++;
+        ulong zonesStart = HeapOffset + HeapLayout.HeaderSize;
+        if (runChunkOffset < zonesStart + HeapLayout.ZoneMetaSize)
+            return null;
+        ulong rel = runChunkOffset - zonesStart;
+        ulong zone = rel / HeapLayout.ZoneMaxSize;
+        if (zone >= (ulong)ZoneCount)
+            return null;
+        rel -= zone * HeapLayout.ZoneMaxSize;
+        if (rel < HeapLayout.ZoneMetaSize)
+            return null;
+        ulong chunk = (rel - HeapLayout.ZoneMetaSize) / HeapLayout.ChunkSize;
+        if (chunk >= _zoneChunks[zone])
+            return null;
+        return Volatile.Read(ref _runByChunk[_zoneFirstSlot[zone] + chunk]);
     }
 
-    /// <summary>Forgets a reservation of run bits (published: the media bitmap now has them; cancelled: free again).</summary>
-    public void UnreserveBits(ulong runChunkOffset, uint word, ulong mask)
+    private void SetRunAt(int zone, uint chunk, RunInfo? run)
     {
-        if (!_reservedBits.TryGetValue(runChunkOffset, out ulong[]? r) || (r[word] & mask) == 0)
-            return;
-        r[word] &= ~mask;
-        _reservedRunBlocks--;
+        if (chunk < _zoneChunks[zone])
+            Volatile.Write(ref _runByChunk[_zoneFirstSlot[zone] + chunk], run);
     }
 
-    /// <summary>Marks a block taken by <see cref="TryReserveChunks"/> as reserved until published or cancelled.</summary>
+    /// <summary>Marks a block taken by <see cref="TryReserveChunks"/> (or being freed) as not free. Global lock.</summary>
     public void ReserveChunkBlock(int zone, uint chunk) => _reservedChunks.Add((zone, chunk));
 
-    /// <summary>Forgets a reserved chunk block (published: USED on media; cancelled: the caller releases it).</summary>
+    /// <summary>Forgets a reserved chunk block (published: USED on media; cancelled or freed: the caller releases it). Global lock.</summary>
     public void UnreserveChunkBlock(int zone, uint chunk) => _reservedChunks.Remove((zone, chunk));
 
     private bool IsReservedChunkBlock(int zone, uint chunk) => _reservedChunks.Count != 0 && _reservedChunks.Contains((zone, chunk));
 
-    private bool HasReservedBits(ulong runChunkOffset)
+    private static bool HasReservedBits(RunInfo r)
     {
-        if (_reservedRunBlocks == 0 || !_reservedBits.TryGetValue(runChunkOffset, out ulong[]? r))
-            return false;
-        foreach (ulong w in r)
+        foreach (ref ulong w in r.ReservedWords)
         {
-            if (w != 0)
+            if (Volatile.Read(ref w) != 0)
                 return true;
         }
         return false;

@@ -63,4 +63,34 @@ internal sealed partial class Heap
         }
         return list;
     }
+
+    /// <summary>Test hook: the heap's chunk blocks by type and the DRAM state of its runs, one line each.</summary>
+    public List<string> TestHookChunkMap()
+    {
+        var lines = new List<string>();
+        lock (_global)
+        {
+            for (int z = 0; z < ZoneCount; z++)
+            {
+                if (!ZoneInitialized(z))
+                    continue;
+                uint size = Zone(z).SizeIdx;
+                for (uint c = 0; c < size;)
+                {
+                    ulong w = ChunkHeaderWord(z, c);
+                    uint s = Math.Max(1u, ChunkHeader.SizeIdxOf(w));
+                    ChunkType t = ChunkHeader.TypeOf(w);
+                    string line = $"z{z} c{c} {t} x{s}";
+                    if (t == ChunkType.Run && RunAt(ChunkOffset(z, c)) is RunInfo r)
+                        line += $" unit {r.Unit} used {CountUsed(r.ChunkOffset, r.Geometry)} reserved {HasReservedBits(r)} owner {r.Owner?.Id} dead {r.Dead} recycled {r.InRecycler}";
+                    if (IsReservedChunkBlock(z, c))
+                        line += " reserved-block";
+                    lines.Add(line);
+                    c += s;
+                }
+            }
+            lines.Add($"free index: {string.Join(' ', _free)}");
+        }
+        return lines;
+    }
 }

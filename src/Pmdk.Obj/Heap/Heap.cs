@@ -7,12 +7,15 @@ namespace Pmdk.Obj.Heap;
 /// <summary>
 /// The heap of an obj pool: zones of chunks, runs, free blocks. Persistent state lives only on media (spec §5.8);
 /// the DRAM indexes (free blocks by size, runs with free space per class) are rebuilt lazily from it.
-/// Not thread-safe by itself: the allocator serialises access with its lock.
+/// Locking (PMDK's split): each <see cref="Arena"/>'s lock guards its buckets (active runs); the global lock
+/// guards chunk and zone acquisition, the run index, the recycler, chunk reservations and the zone scan.
+/// Order: arena lock, then global lock. Bitmap words change only through redo logs (atomic AND/OR).
 /// </summary>
 internal sealed partial class Heap
 {
     private readonly ObjMemory _pool;
     private readonly uint[] _zoneChunks;
+    private readonly Lock _global = new();
 
     public Heap(ObjMemory pool, ulong heapOffset, ulong heapSize, AllocationClassCollection classes)
     {
@@ -26,7 +29,19 @@ internal sealed partial class Heap
         for (int z = 0; z < ZoneCount; z++)
             _zoneChunks[z] = HeapLayout.ZoneChunks(heapSize, z, ZoneCount);
         _available = new List<RunInfo>[AllocationClassCollection.MaxClasses];
+        _zoneFirstSlot = new uint[ZoneCount];
+        uint slots = 0;
+        for (int z = 0; z < ZoneCount; z++)
+        {
+            _zoneFirstSlot[z] = slots;
+            slots += _zoneChunks[z];
+        }
+        _runByChunk = new RunInfo?[slots];
+        _arenas = CreateArenas();
     }
+
+    /// <summary>The global lock (chunks, zones, recycler, run index, zone scan).</summary>
+    public Lock GlobalLock => _global;
 
     public ulong HeapOffset { get; }
 

@@ -101,11 +101,12 @@ internal sealed partial class Operation
             case (ulong)UlogOperation.Set:
                 Volatile.Write(ref dst, value);
                 break;
+            // Atomic: threads of different arenas may update bits of one run's bitmap word at the same time.
             case (ulong)UlogOperation.And:
-                Volatile.Write(ref dst, dst & value);
+                Interlocked.And(ref dst, value);
                 break;
             case (ulong)UlogOperation.Or:
-                Volatile.Write(ref dst, dst | value);
+                Interlocked.Or(ref dst, value);
                 break;
             default:
                 throw new PoolCorruptedException($"ulog entry at target 0x{target:x} has an invalid operation 0x{word >> 61:x}", pool.Path);

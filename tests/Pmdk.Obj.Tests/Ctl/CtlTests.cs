@@ -78,10 +78,10 @@ public class CtlTests
         pool.Ctl.Set("tx.cache.size", "4096");
         Assert.Equal(4096L, pool.Ctl.Get("tx.cache.size"));
 
-        var added = (ObjAllocClassDesc)pool.Ctl.Set("heap.alloc_class.new.desc", "192,0,500,compact");
+        var added = (ObjAllocClassDesc)pool.Ctl.Set("heap.alloc_class.new.desc", "200,0,500,compact");
         Assert.True(added.ClassId > 0);
         var read = (ObjAllocClassDesc)pool.Ctl.Get($"heap.alloc_class.{added.ClassId}.desc");
-        Assert.Equal(192UL, read.UnitSize);
+        Assert.Equal(200UL, read.UnitSize);
         Assert.Equal(HeaderType.Compact, read.Header);
         Assert.True(read.UnitsPerBlock > 0, $"units per block {read.UnitsPerBlock}");
 
