@@ -6,6 +6,12 @@ namespace Pmdk.Obj;
 
 public sealed partial class ObjPool
 {
+    /// <summary>
+    /// The root as last made or grown under the lock: requests it already satisfies skip the lock (the root only grows,
+    /// and only through <see cref="Root(ulong)"/>, so a placement once seen stays valid until a larger request).
+    /// </summary>
+    private RootPlacement? _rootSeen;
+
     /// <summary>The size requested for the root object (0 = none). C: <c>pmemobj_root_size</c>.</summary>
     public ulong RootSize => _pool.Ref<PoolDescriptorRuntime>(PoolDescriptorRuntime.PoolOffset).RootSize;
 
@@ -17,6 +23,8 @@ public sealed partial class ObjPool
     public PmemOid Root(ulong size)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Volatile.Read(ref _rootSeen) is { } seen && size <= seen.Size)
+            return Oid(seen.Offset);
         if (size == 0 && RootSize == 0)
             throw new ArgumentOutOfRangeException(nameof(size), "the pool has no root object; give a size to create it.");
         if (size > MaxAllocSize)
@@ -43,6 +51,7 @@ public sealed partial class ObjPool
                 };
                 _alloc.Operate(oldOff, size, 0, AllocationHeader.FlagInternal, ref copy, 0, in extra);
             }
+            Volatile.Write(ref _rootSeen, new RootPlacement(rt.RootOffset, rt.RootSize));
             return Oid(rt.RootOffset);
         }
     }
@@ -99,4 +108,6 @@ public sealed partial class ObjPool
             return o;
         }
     }
+
+    private sealed record RootPlacement(ulong Offset, ulong Size);
 }

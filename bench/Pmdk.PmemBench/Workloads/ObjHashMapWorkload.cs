@@ -42,40 +42,27 @@ internal sealed class ObjHashMapWorkload : Workload
         for (long i = 0; i < ops; i++)
             keys[i] = rng.Next();
         string path = context.Files.FreshShm($"{Name}.{side}");
-        try
-        {
-            ulong poolSize = context.Small ? 64UL << 20 : PoolSize;
-            return side == Side.Ours ? new OursRun(path, poolSize, keys) : new CRun(path, poolSize, keys);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
+        ulong poolSize = context.Small ? 64UL << 20 : PoolSize;
+        return OnFreshFile(path, p => side == Side.Ours ? new OursRun(p, poolSize, keys) : new CRun(p, poolSize, keys));
     }
 
-    private sealed class OursRun : ISideRun
+    private sealed class OursRun : OursObjRun
     {
-        private readonly string _path;
-        private readonly ObjPool _pool;
         private readonly HashMapTx _map;
         private readonly PmemOid _mapOid;
         private readonly ulong[] _keys;
 
         public OursRun(string path, ulong poolSize, ulong[] keys)
+            : base(path, poolSize)
         {
-            _path = path;
             _keys = keys;
-            _pool = ObjPool.Create(path, "cbench", poolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
-            PmemOid root = _pool.Root(16);
-            _map = new HashMapTx(_pool, new GlibcRandom(1));
+            PmemOid root = Pool.Root(16);
+            _map = new HashMapTx(Pool, new GlibcRandom(1));
             _map.Create(root, 0, 0);
-            _mapOid = _pool.Ref<PmemOid>(root);
+            _mapOid = Pool.Ref<PmemOid>(root);
         }
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
             HashMapTx map = _map;
             PmemOid m = _mapOid;
@@ -96,38 +83,25 @@ internal sealed class ObjHashMapWorkload : Workload
             });
             return bad == 0 ? ticks : throw new InvalidOperationException($"hashmap step {step}: {bad} keys not inserted/found");
         }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            _pool.Dispose();
-            File.Delete(_path);
-        }
     }
 
-    private sealed class CRun : ISideRun
+    private sealed class CRun : CObjRun
     {
-        private readonly string _path;
-        private readonly nint _pool;
         private readonly NativeOid _map;
         private readonly ulong[] _keys;
 
         public CRun(string path, ulong poolSize, ulong[] keys)
+            : base(path, poolSize)
         {
-            _path = path;
             _keys = keys;
-            _pool = LibPmemObj.Create(path, "cbench", poolSize);
-            _map = CHashMapTx.Create(_pool);
+            _map = CHashMapTx.Create(Pool);
             if (_map.Off == 0)
                 LibPmemObj.Throw("hm_tx_create");
         }
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
-            nint pool = _pool;
+            nint pool = Pool;
             NativeOid m = _map;
             ulong[] keys = _keys;
             long bad = 0;
@@ -145,14 +119,6 @@ internal sealed class ObjHashMapWorkload : Workload
                 }
             });
             return bad == 0 ? ticks : throw new InvalidOperationException($"hashmap step {step}: {bad} keys not inserted/found");
-        }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            LibPmemObj.pmemobj_close(_pool);
-            File.Delete(_path);
         }
     }
 }

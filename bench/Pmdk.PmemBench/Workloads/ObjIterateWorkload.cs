@@ -27,15 +27,7 @@ internal sealed unsafe class ObjIterateWorkload : Workload
     {
         int objects = context.Small ? 1000 : Objects;
         string path = context.Files.FreshShm($"{Name}.{side}");
-        try
-        {
-            return side == Side.Ours ? new OursRun(path, objects) : new CRun(path, objects);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
+        return OnFreshFile(path, p => side == Side.Ours ? new OursRun(p, objects) : new CRun(p, objects));
     }
 
     private static void CheckVisited(long visited, long walks, int objects)
@@ -44,26 +36,21 @@ internal sealed unsafe class ObjIterateWorkload : Workload
             throw new InvalidOperationException($"a walk visited {visited / Math.Max(walks, 1)} objects, expected {objects}.");
     }
 
-    private sealed class OursRun : ISideRun
+    private sealed class OursRun : OursObjRun
     {
-        private readonly string _path;
-        private readonly ObjPool _pool;
         private readonly int _objects;
 
         public OursRun(string path, int objects)
+            : base(path, PoolSize)
         {
-            _path = path;
             _objects = objects;
-            _pool = ObjPool.Create(path, "cbench", PoolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
             for (int i = 0; i < objects; i++)
-                _pool.Allocate(ObjectSize, 0);
+                Pool.Allocate(ObjectSize, 0);
         }
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
-            ObjPool pool = _pool;
+            ObjPool pool = Pool;
             long visited = 0;
             long ticks = ThreadTeam.Run(1, _ =>
             {
@@ -76,40 +63,27 @@ internal sealed unsafe class ObjIterateWorkload : Workload
             CheckVisited(visited, count, _objects);
             return ticks;
         }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            _pool.Dispose();
-            File.Delete(_path);
-        }
     }
 
-    private sealed class CRun : ISideRun
+    private sealed class CRun : CObjRun
     {
-        private readonly string _path;
-        private readonly nint _pool;
         private readonly int _objects;
 
         public CRun(string path, int objects)
+            : base(path, PoolSize)
         {
-            _path = path;
             _objects = objects;
-            _pool = LibPmemObj.Create(path, "cbench", PoolSize);
             NativeOid oid;
             for (int i = 0; i < objects; i++)
             {
-                if (LibPmemObj.pmemobj_alloc(_pool, &oid, (nuint)ObjectSize, 0, 0, 0) != 0)
+                if (LibPmemObj.pmemobj_alloc(Pool, &oid, (nuint)ObjectSize, 0, 0, 0) != 0)
                     LibPmemObj.ThrowAlloc();
             }
         }
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
-            nint pool = _pool;
+            nint pool = Pool;
             long visited = 0;
             long ticks = ThreadTeam.Run(1, _ =>
             {
@@ -121,14 +95,6 @@ internal sealed unsafe class ObjIterateWorkload : Workload
             });
             CheckVisited(visited, count, _objects);
             return ticks;
-        }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            LibPmemObj.pmemobj_close(_pool);
-            File.Delete(_path);
         }
     }
 }

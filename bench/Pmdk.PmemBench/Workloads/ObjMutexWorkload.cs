@@ -1,5 +1,4 @@
 // obj_mutex_lock_unlock: a persistent mutex in the pool locked and unlocked per op (PMDK: libpmemobj/sync.c pmemobj_mutex_lock, pmemobj_mutex_unlock).
-using Pmdk.Obj;
 using Pmdk.Obj.Locks;
 using Pmdk.PmemBench.Native;
 
@@ -25,33 +24,17 @@ internal sealed unsafe class ObjMutexWorkload : Workload
     public override ISideRun Prepare(Side side, RunContext context)
     {
         string path = context.Files.FreshShm($"{Name}.{side}");
-        try
-        {
-            return side == Side.Ours ? new OursRun(path) : new CRun(path);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
+        return OnFreshFile(path, p => side == Side.Ours ? new OursRun(p) : new CRun(p));
     }
 
-    private sealed class OursRun : ISideRun
+    private sealed class OursRun : OursObjRun
     {
-        private readonly string _path;
-        private readonly ObjPool _pool;
         private readonly PmemMutex _mutex;
 
         public OursRun(string path)
-        {
-            _path = path;
-            _pool = ObjPool.Create(path, "cbench", PoolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
-            _mutex = _pool.Mutex(_pool.Root(RootSize));
-        }
+            : base(path, PoolSize) => _mutex = Pool.Mutex(Pool.Root(RootSize));
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
             PmemMutex m = _mutex;
             return ThreadTeam.Run(1, _ =>
@@ -63,34 +46,18 @@ internal sealed unsafe class ObjMutexWorkload : Workload
                 }
             });
         }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            _pool.Dispose();
-            File.Delete(_path);
-        }
     }
 
-    private sealed class CRun : ISideRun
+    private sealed class CRun : CObjRun
     {
-        private readonly string _path;
-        private readonly nint _pool;
         private readonly void* _mutex;
 
         public CRun(string path)
-        {
-            _path = path;
-            _pool = LibPmemObj.Create(path, "cbench", PoolSize);
-            _mutex = LibPmemObj.pmemobj_direct(LibPmemObj.pmemobj_root(_pool, (nuint)RootSize));
-        }
+            : base(path, PoolSize) => _mutex = LibPmemObj.pmemobj_direct(LibPmemObj.pmemobj_root(Pool, (nuint)RootSize));
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
-            nint pool = _pool;
+            nint pool = Pool;
             void* m = _mutex;
             int err = 0;
             long ticks = ThreadTeam.Run(1, _ =>
@@ -102,14 +69,6 @@ internal sealed unsafe class ObjMutexWorkload : Workload
                 }
             });
             return err == 0 ? ticks : throw new InvalidOperationException("pmemobj_mutex_lock/unlock failed");
-        }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            LibPmemObj.pmemobj_close(_pool);
-            File.Delete(_path);
         }
     }
 }

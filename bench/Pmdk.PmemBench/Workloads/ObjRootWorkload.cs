@@ -24,34 +24,17 @@ internal sealed unsafe class ObjRootWorkload : Workload
     public override ISideRun Prepare(Side side, RunContext context)
     {
         string path = context.Files.FreshShm($"{Name}.{side}");
-        try
-        {
-            return side == Side.Ours ? new OursRun(path) : new CRun(path);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
+        return OnFreshFile(path, p => side == Side.Ours ? new OursRun(p) : new CRun(p));
     }
 
-    private sealed class OursRun : ISideRun
+    private sealed class OursRun : OursObjRun
     {
-        private readonly string _path;
-        private readonly ObjPool _pool;
-
         public OursRun(string path)
-        {
-            _path = path;
-            _pool = ObjPool.Create(path, "cbench", PoolSize, new ObjPoolOptions { IsPmemForce = true, Prefault = true });
-            _pool.Ref<ulong>(_pool.Root(RootSize)) = 1;
-        }
+            : base(path, PoolSize) => Pool.Ref<ulong>(Pool.Root(RootSize)) = 1;
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
-            ObjPool pool = _pool;
+            ObjPool pool = Pool;
             ulong sum = 0;
             long ticks = ThreadTeam.Run(1, _ =>
             {
@@ -60,33 +43,16 @@ internal sealed unsafe class ObjRootWorkload : Workload
             });
             return sum == (ulong)count ? ticks : throw new InvalidOperationException("root read back wrong");
         }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            _pool.Dispose();
-            File.Delete(_path);
-        }
     }
 
-    private sealed class CRun : ISideRun
+    private sealed class CRun : CObjRun
     {
-        private readonly string _path;
-        private readonly nint _pool;
-
         public CRun(string path)
-        {
-            _path = path;
-            _pool = LibPmemObj.Create(path, "cbench", PoolSize);
-            *(ulong*)LibPmemObj.pmemobj_direct(LibPmemObj.pmemobj_root(_pool, (nuint)RootSize)) = 1;
-        }
+            : base(path, PoolSize) => *(ulong*)LibPmemObj.pmemobj_direct(LibPmemObj.pmemobj_root(Pool, (nuint)RootSize)) = 1;
 
-        public string? Note => null;
-
-        public long RunChunk(int step, long first, long count)
+        public override long RunChunk(int step, long first, long count)
         {
-            nint pool = _pool;
+            nint pool = Pool;
             ulong sum = 0;
             long ticks = ThreadTeam.Run(1, _ =>
             {
@@ -94,14 +60,6 @@ internal sealed unsafe class ObjRootWorkload : Workload
                     sum += *(ulong*)LibPmemObj.pmemobj_direct(LibPmemObj.pmemobj_root(pool, (nuint)RootSize));
             });
             return sum == (ulong)count ? ticks : throw new InvalidOperationException("root read back wrong");
-        }
-
-        public LatencySummary? MeasureLatency(long count) => null;
-
-        public void Dispose()
-        {
-            LibPmemObj.pmemobj_close(_pool);
-            File.Delete(_path);
         }
     }
 }

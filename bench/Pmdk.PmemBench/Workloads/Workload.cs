@@ -65,6 +65,20 @@ internal abstract class Workload
     /// <summary>Creates a fresh file for <paramref name="side"/>, maps and warms it.</summary>
     public abstract ISideRun Prepare(Side side, RunContext context);
 
+    /// <summary>Opens a side run on the fresh file <paramref name="path"/>; the file is removed if that fails.</summary>
+    protected static ISideRun OnFreshFile(string path, Func<string, ISideRun> open)
+    {
+        try
+        {
+            return open(path);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
     /// <summary>Human size label: 64, 256, 4k, 64k, 2m.</summary>
     protected static string SizeLabel(ulong size) => size switch
     {
