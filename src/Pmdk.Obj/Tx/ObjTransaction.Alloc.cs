@@ -1,6 +1,7 @@
 // Transactional allocation and free: reservations published at commit, cancelled at abort (PMDK: libpmemobj/tx.c pmemobj_tx_alloc/zalloc/xalloc/realloc/strdup/free/publish).
 using System.Text;
 using Pmdk.Obj.Actions;
+using Pmdk.Obj.Alloc;
 
 namespace Pmdk.Obj.Tx;
 
@@ -117,7 +118,7 @@ public sealed partial class ObjTransaction
         return fresh;
     }
 
-    private PmemOid AllocCommon(ulong size, ulong typeNumber, TxAllocFlags flags, ulong copyFrom, ulong copyLength, byte[]? copyBytes)
+    private PmemOid AllocCommon(ulong size, ulong typeNumber, TxAllocFlags flags, ulong copyFrom, ulong copyLength, byte[]? copyBytes, int classId = 0)
     {
         Check();
         bool noAbort = (flags & TxAllocFlags.NoAbort) != 0;
@@ -130,9 +131,10 @@ public sealed partial class ObjTransaction
         HeapAction act;
         try
         {
-            ctx.Alloc.Reserve(size, typeNumber, 0, ref init, out act);
+            AllocationClass? cls = classId == 0 ? null : ctx.Pool!.ClassForId(classId, size);
+            ctx.Alloc.Reserve(size, typeNumber, 0, ref init, out act, cls);
         }
-        catch (PmemException e)
+        catch (Exception e) when (e is PmemException or ArgumentException)
         {
             throw Fail(e, noAbort);
         }
