@@ -234,16 +234,7 @@ public class ConcurrentAllocTests
             p.WaitForExit();
             Assert.True(p.ExitCode == 0, $"pmempool check failed (rc {p.ExitCode}): {output}");
         }
-        nint pop = NativeObj.pmemobj_open(path, Layout);
-        Assert.True(pop != 0, NativeObj.ErrorMessage());
-        try
-        {
-            Assert.Equal(ours, NativeObj.Walk(pop));
-        }
-        finally
-        {
-            NativeObj.pmemobj_close(pop);
-        }
+        Assert.Equal(ours, NativeObj.OpenAndWalk(path, Layout));
     }
 
     [Fact]

@@ -141,16 +141,7 @@ public unsafe class ReplicaTests
         // No byte comparison of the replica here: Debian's libpmemobj itself leaves the master and the replica
         // different (seen: the USED chunk header of a huge object is in the master only), so only open/walk/check.
         PmempoolCheck(set);
-        pop = NativeObj.pmemobj_open(set, Layout);
-        Assert.True(pop != 0, NativeObj.ErrorMessage());
-        try
-        {
-            Assert.Equal(walk, NativeObj.Walk(pop));
-        }
-        finally
-        {
-            NativeObj.pmemobj_close(pop);
-        }
+        Assert.Equal(walk, NativeObj.OpenAndWalk(set, Layout));
     }
 
     [Theory]

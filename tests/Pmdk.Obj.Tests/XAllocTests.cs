@@ -106,16 +106,7 @@ public unsafe partial class XAllocTests
         }
         Assert.Equal(Requests.Length, ours.Count);
         Assert.Equal(1, NativeObj.pmemobj_check(path, Layout));
-        nint pop = NativeObj.pmemobj_open(path, Layout);
-        Assert.True(pop != 0, NativeObj.ErrorMessage());
-        try
-        {
-            Assert.Equal(ours, NativeObj.Walk(pop));
-        }
-        finally
-        {
-            NativeObj.pmemobj_close(pop);
-        }
+        Assert.Equal(ours, NativeObj.OpenAndWalk(path, Layout));
         // Classes are not persistent: after reopen the objects are still there, the class id is not.
         using ObjPool again = ObjPool.Open(path, Layout, Fast);
         Assert.Equal(ours.Count, again.Objects().Count());

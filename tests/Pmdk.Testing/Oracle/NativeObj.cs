@@ -84,4 +84,20 @@ public static unsafe partial class NativeObj
             list.Add((o.Off, pmemobj_type_num(o), (ulong)pmemobj_alloc_usable_size(o)));
         return list;
     }
+
+    /// <summary>Opens <paramref name="path"/> in C, walks it like <see cref="Walk(nint)"/> and closes it; throws if C cannot open it.</summary>
+    public static List<(ulong Off, ulong Type, ulong Usable)> OpenAndWalk(string path, string layout)
+    {
+        nint pop = pmemobj_open(path, layout);
+        if (pop == 0)
+            throw new InvalidOperationException($"C cannot open {path}: {ErrorMessage()}");
+        try
+        {
+            return Walk(pop);
+        }
+        finally
+        {
+            pmemobj_close(pop);
+        }
+    }
 }
