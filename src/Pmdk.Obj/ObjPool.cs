@@ -19,6 +19,9 @@ public sealed unsafe partial class ObjPool : IDisposable
     private readonly ObjMemory _pool;
     private readonly PAllocator _alloc;
     private readonly LaneSet _lanes;
+    private readonly ulong _heapStart;
+    private readonly ulong _heapEnd;
+    private readonly ulong _uuidLo;
     private bool _disposed;
 
     private ObjPool(PoolReplica[] replicas, ObjMemory pool, ulong uuidLo)
@@ -30,6 +33,9 @@ public sealed unsafe partial class ObjPool : IDisposable
         _lanes = new LaneSet(pool, d.LanesOffset, (int)Math.Min(d.LaneCount, LaneLayout.DefaultLaneCount));
         var heap = new Heap.Heap(pool, d.HeapOffset, rt.HeapSize, new AllocationClassCollection());
         _alloc = new PAllocator(heap, _lanes, uuidLo);
+        _heapStart = heap.HeapOffset;
+        _heapEnd = Math.Min(heap.HeapEnd, pool.Size);   // never past the mapping, whatever the descriptor says
+        _uuidLo = uuidLo;
     }
 
     /// <summary>The pool file, or the PMEMPOOLSET file.</summary>
@@ -117,11 +123,19 @@ public sealed unsafe partial class ObjPool : IDisposable
     /// <summary>A reference to a <typeparamref name="T"/> at <paramref name="offset"/> bytes into the object.</summary>
     public ref T Ref<T>(PmemOid oid, ulong offset) where T : unmanaged
     {
-        CheckOid(oid);
+        // One pass over every check (hot: collections dereference through here); the slow path says which failed.
         ulong at = oid.Offset + offset;
-        if (offset > HeapSize || at + (ulong)sizeof(T) > _alloc.Heap.HeapEnd)
-            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{sizeof(T)}) of object 0x{oid.Offset:x} lies outside the heap.");
-        return ref _pool.Ref<T>(at);
+        if (_disposed || oid.Offset < _heapStart || offset > _heapEnd || at + (ulong)sizeof(T) > _heapEnd
+            || (oid.PoolUuidLo != _uuidLo && oid.PoolUuidLo != 0))
+            ThrowBadReference(oid, offset, (ulong)sizeof(T));
+        return ref Unsafe.AsRef<T>(_pool.Base + at);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowBadReference(PmemOid oid, ulong offset, ulong length)
+    {
+        CheckOid(oid);
+        throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) of object 0x{oid.Offset:x} lies outside the heap.");
     }
 
     /// <summary>The address of an object's data (valid until the pool is disposed). C: <c>pmemobj_direct</c>.</summary>
