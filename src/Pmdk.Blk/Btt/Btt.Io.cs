@@ -1,6 +1,4 @@
 // Block read, atomic block write, set-zero and set-error (PMDK: libpmemblk/btt.c btt_read, btt_write, map_entry_setf, flog_update).
-using System.Buffers.Binary;
-
 namespace Pmdk.Blk.Btt;
 
 internal sealed partial class Btt
@@ -68,9 +66,9 @@ internal sealed partial class Btt
         ref FlogRuntime flog = ref arena.Flogs[lane];
         uint freeEntry = (flog.Current.OldMap & BttLayout.MapLbaMask) | BttLayout.MapNormal;
 
-        // Wait until no reader is still copying out of the block this write will overwrite. The full fence orders
-        // the previous map store of this lane before the loads of the read tracking table.
-        Interlocked.MemoryBarrier();
+        // Wait until no reader is still copying out of the block this write will overwrite. The map store that freed
+        // this block (this lane's previous write) is ordered before these loads by the lane lock the caller took
+        // since (an interlocked acquire: a full fence), as PMDK relies on its lane mutex; no extra fence here.
         for (int i = 0; i < NLane; i++)
         {
             var spin = new SpinWait();
@@ -92,7 +90,7 @@ internal sealed partial class Btt
             UpdateFlog(ref flog, premap, oldEntry, freeEntry);
             try
             {
-                WriteUInt32(mapOffset, freeEntry);
+                _ns.WriteUInt32(mapOffset, freeEntry);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -130,7 +128,7 @@ internal sealed partial class Btt
                 oldEntry = premap | BttLayout.MapNormal;
             if (flag == BttLayout.MapZero && BttLayout.IsZeroOrInitial(oldEntry))
                 return;
-            WriteUInt32(mapOffset, (oldEntry & BttLayout.MapLbaMask) | flag);
+            _ns.WriteUInt32(mapOffset, (oldEntry & BttLayout.MapLbaMask) | flag);
         }
     }
 
@@ -142,13 +140,9 @@ internal sealed partial class Btt
     {
         uint seq = BttFlog.NextSeq(flog.Current.Seq);
         ulong offset = flog.NextEntryOffset;
-        Span<byte> half = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(half, lba);
-        BinaryPrimitives.WriteUInt32LittleEndian(half[4..], oldMap);
-        _ns.Write(offset, half);
-        BinaryPrimitives.WriteUInt32LittleEndian(half, newMap);
-        BinaryPrimitives.WriteUInt32LittleEndian(half[4..], seq);
-        _ns.Write(offset + 8, half);
+        // Each half is one aligned 8-byte store (little-endian: the first field in the low word), then persisted.
+        _ns.WriteUInt64(offset, lba | ((ulong)oldMap << 32));
+        _ns.WriteUInt64(offset + 8, newMap | ((ulong)seq << 32));
         flog.Next = 1 - flog.Next;
         flog.Current = new BttFlogEntry(lba, oldMap, newMap, seq);
     }
