@@ -32,7 +32,7 @@ internal sealed class PoolMemoryNamespace : IBttNamespace
     public void Read(ulong offset, Span<byte> destination)
     {
         Check(offset, (ulong)destination.Length);
-        _memory.GetSpan(_base + offset, destination.Length).CopyTo(destination);
+        BlockCopy.Copy(_memory.GetSpan(_base + offset, destination.Length), destination);
     }
 
     public uint ReadUInt32(ulong offset)
