@@ -150,6 +150,8 @@ internal sealed partial class Btt
     private (BttArena Arena, uint Premap) Locate(ulong lba)
     {
         BttArena[] arenas = _arenas;
+        if (arenas.Length == 1 && lba < arenas[0].ExternalNlba)
+            return (arenas[0], (uint)lba); // pools below 512 GiB: one arena
         foreach (BttArena arena in arenas)
         {
             if (lba < arena.ExternalNlba)
@@ -159,24 +161,34 @@ internal sealed partial class Btt
         throw new InvalidOperationException("LBA beyond the last arena after the range check.");
     }
 
+    // The checks inline into the hot paths; their throws live in separate methods.
     private void CheckLba(ulong lba)
     {
         if (lba >= NLba)
-            throw new ArgumentOutOfRangeException(nameof(lba), lba, $"block number out of range (the pool has {NLba} blocks).");
+            ThrowLba(lba);
     }
 
     private void CheckLane(uint lane)
     {
         if (lane >= NLane)
-            throw new ArgumentOutOfRangeException(nameof(lane), lane, $"lane out of range (nlane {NLane}).");
+            ThrowLane(lane);
     }
 
     private bool CheckBuffer(int length)
     {
         if ((uint)length < LbaSize)
-            throw new ArgumentException($"the buffer has {length} bytes; the block size is {LbaSize}.", "buffer");
+            ThrowBuffer(length);
         return (uint)length > LbaSize;
     }
+
+    private void ThrowLba(ulong lba) =>
+        throw new ArgumentOutOfRangeException(nameof(lba), lba, $"block number out of range (the pool has {NLba} blocks).");
+
+    private void ThrowLane(uint lane) =>
+        throw new ArgumentOutOfRangeException(nameof(lane), lane, $"lane out of range (nlane {NLane}).");
+
+    private void ThrowBuffer(int length) =>
+        throw new ArgumentException($"the buffer has {length} bytes; the block size is {LbaSize}.", "buffer");
 
     private PmemIOException BlockError(ulong lba) =>
         new(PmemErrorCode.Errno, Interop.Errno.EIO, $"block {lba} is in the error state (EIO); write it to clear the error.", _path);
