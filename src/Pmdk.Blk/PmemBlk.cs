@@ -14,7 +14,7 @@ public sealed partial class PmemBlk : IDisposable
 {
     private readonly PoolReplica _replica;
     private readonly Btt.Btt _btt;
-    private readonly object[] _laneLocks;
+    private readonly Lock[] _laneLocks;
     private uint _nextLane;
     private bool _disposed;
 
@@ -22,9 +22,9 @@ public sealed partial class PmemBlk : IDisposable
     {
         _replica = replica;
         _btt = btt;
-        _laneLocks = new object[btt.NLane];
+        _laneLocks = new Lock[btt.NLane];
         for (int i = 0; i < _laneLocks.Length; i++)
-            _laneLocks[i] = new object();
+            _laneLocks[i] = new Lock();
     }
 
     /// <summary>The pool file or pool set file.</summary>
@@ -126,7 +126,7 @@ public sealed partial class PmemBlk : IDisposable
         try
         {
             for (; taken < _laneLocks.Length; taken++)
-                Monitor.Enter(_laneLocks[taken]);
+                _laneLocks[taken].Enter();
             if (_disposed)
                 return;
             _disposed = true;
@@ -135,7 +135,7 @@ public sealed partial class PmemBlk : IDisposable
         finally
         {
             for (int i = 0; i < taken; i++)
-                Monitor.Exit(_laneLocks[i]);
+                _laneLocks[i].Exit();
         }
     }
 
@@ -146,17 +146,18 @@ public sealed partial class PmemBlk : IDisposable
     private uint EnterLane()
     {
         uint lane = (Interlocked.Increment(ref _nextLane) - 1) % (uint)_laneLocks.Length;
-        Monitor.Enter(_laneLocks[lane]);
+        Lock laneLock = _laneLocks[lane];
+        laneLock.Enter();
         if (_disposed)
         {
-            Monitor.Exit(_laneLocks[lane]);
+            laneLock.Exit();
             throw new ObjectDisposedException(nameof(PmemBlk));
         }
         return lane;
     }
 
     /// <summary>Releases the lane. C: <c>lane_exit</c>.</summary>
-    private void ExitLane(uint lane) => Monitor.Exit(_laneLocks[lane]);
+    private void ExitLane(uint lane) => _laneLocks[lane].Exit();
 
     private static void CheckBlock(long blockNumber) =>
         ArgumentOutOfRangeException.ThrowIfNegative(blockNumber);

@@ -1,4 +1,4 @@
-// Options of PmemBlk.Create/Open/OpenOrCreate/Check (PMDK: pmemblk_create mode argument, PMEM_IS_PMEM_FORCE).
+// Options of PmemBlk.Create/Open/OpenOrCreate/Check (PMDK: pmemblk_create mode argument, PMEM_IS_PMEM_FORCE, ctl prefault.*).
 using Pmdk.Pmem.Persistence;
 using Pmdk.Pool;
 
@@ -18,6 +18,12 @@ public sealed class PmemBlkOptions
     public IPersistenceProvider? PersistenceProvider { get; init; }
 
     /// <summary>
+    /// Touch every page of the pool after mapping it, at create and at open, so that later block accesses do not
+    /// page-fault. C: ctl <c>prefault.at_create</c> / <c>prefault.at_open</c> (default off).
+    /// </summary>
+    public bool Prefault { get; init; }
+
+    /// <summary>
     /// Upper bound of concurrent lanes; 0 (default) uses PMDK's choice, <c>min(nfree, 2 × processors)</c>.
     /// </summary>
     public int MaxLanes { get; init; }
@@ -29,5 +35,6 @@ public sealed class PmemBlkOptions
         Mode = Mode,
         IsPmemForce = IsPmemForce,
         PersistenceProvider = PersistenceProvider,
+        Prefault = Prefault,
     };
 }

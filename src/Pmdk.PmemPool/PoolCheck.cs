@@ -34,6 +34,13 @@ public sealed class CheckOptions
 
     /// <summary>obj: the layout name the pool must have (null: any), as <c>pmemobj_check</c>'s argument.</summary>
     public string? Layout { get; init; }
+
+    /// <summary>
+    /// <c>-b</c>: before any check step, copy the pool to this path (a single file: a file of the same size, made or
+    /// overwritten; a pool set: a pool set file naming new part files of the same sizes). Needs <see cref="Repair"/>
+    /// and no <see cref="DryRun"/>, as in libpmempool.
+    /// </summary>
+    public string? BackupPath { get; init; }
 }
 
 /// <summary>A check report: the status and the lines <c>pmempool check -v</c> would print.</summary>
@@ -54,11 +61,18 @@ public sealed record CheckReport(CheckStatus Status, IReadOnlyList<CheckMessage>
 /// <summary>One line of a check report.</summary>
 /// <param name="IsError">Whether it reports a problem (printed even without <c>-v</c>).</param>
 /// <param name="Text">The message.</param>
-public sealed record CheckMessage(bool IsError, string Text);
+public sealed record CheckMessage(bool IsError, string Text)
+{
+    /// <summary>
+    /// A problem reported as a plain line even when the check fails with <see cref="CheckStatus.Error"/> (libpmempool's
+    /// status messages, e.g. the backup step's), rather than as an <c>error: …</c> line of the tool.
+    /// </summary>
+    public bool IsStatusLine { get; init; }
+}
 
 /// <summary>Consistency check and repair of log pools (and the header steps of any pool type).</summary>
 /// <remarks>C: <c>pmempool_check_init</c>/<c>pmempool_check</c>; tool: <c>pmempool check</c>.</remarks>
-public static class PoolCheck
+public static partial class PoolCheck
 {
     /// <summary>Runs the check steps of spec §9.2 that apply to the pool at <paramref name="path"/>.</summary>
     public static CheckReport Run(string path, CheckOptions? options = null)
@@ -78,6 +92,8 @@ public static class PoolCheck
         }
         using (files)
         {
+            if (options.BackupPath is not null && !Backup(files, options, msgs))
+                return new CheckReport(CheckStatus.Error, msgs);
             bool repaired = false;
             bool multi = files.HeaderCount > 1;
             PoolHeader h0 = files.ReadHeader(0);

@@ -65,6 +65,21 @@ internal sealed class PoolFiles : IDisposable
         }
     }
 
+    /// <summary>Copies the whole of part file <paramref name="part"/> to <paramref name="destination"/> through the locked descriptor.</summary>
+    public void CopyPart(int part, Stream destination)
+    {
+        (string path, SafeFileHandle handle, long size) = _parts[part];
+        byte[] buffer = new byte[1 << 20];
+        for (long off = 0; off < size;)
+        {
+            int n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, size - off)), off);
+            if (n == 0)
+                throw new IOException($"{path}: unexpected end of file at offset {off}");
+            destination.Write(buffer, 0, n);
+            off += n;
+        }
+    }
+
     public PoolHeader ReadHeader(int part)
     {
         byte[] b = new byte[PoolHeader.Size];

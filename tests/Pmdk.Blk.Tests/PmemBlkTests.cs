@@ -44,6 +44,41 @@ public class PmemBlkTests
         Assert.True(PmemBlk.Check(path, 512));
     }
 
+    [Theory]
+    [InlineData(PoolBackend.Shm)]
+    [InlineData(PoolBackend.Disk)]
+    public void PrefaultAtCreateAndOpenChangesNoByte(PoolBackend backend)
+    {
+        using var dir = new TempPoolDirectory(backend);
+        string path = dir.File("p.blk");
+        var prefault = new PmemBlkOptions { Prefault = true };
+        using (PmemBlk blk = PmemBlk.Create(path, 512, MinPool, prefault))
+            blk.Write(7, Pattern(512, 7));
+        using (PmemBlk.Open(path)) { }
+        byte[] plain = File.ReadAllBytes(path);
+        using (PmemBlk blk = PmemBlk.Open(path, 512, prefault))
+        {
+            byte[] buf = new byte[512];
+            blk.Read(7, buf);
+            Assert.Equal(Pattern(512, 7), buf);
+        }
+        Assert.Equal(plain, File.ReadAllBytes(path)); // touching every page writes back the same bytes
+        Assert.True(PmemBlk.Check(path));
+    }
+
+    [Fact]
+    public void PmemblkConfPrefaultEntriesSetTheOption()
+    {
+        Assert.True(PmemBlk.ApplyConfig(new PmemBlkOptions(), "prefault.at_create=1;prefault.at_open=0", create: true).Prefault);
+        Assert.False(PmemBlk.ApplyConfig(new PmemBlkOptions(), "prefault.at_create=1;prefault.at_open=0", create: false).Prefault);
+        Assert.True(PmemBlk.ApplyConfig(new PmemBlkOptions { Prefault = true }, " ; ", create: false).Prefault);
+        Assert.Equal(3, PmemBlk.ApplyConfig(new PmemBlkOptions { MaxLanes = 3 }, "prefault.at_open=yes", create: false).MaxLanes);
+        Assert.Equal(PmemErrorCode.InvalidArgument,
+            Assert.Throws<PmemException>(() => PmemBlk.ApplyConfig(new PmemBlkOptions(), "prefault.at_open=maybe", false)).Code);
+        Assert.Equal(PmemErrorCode.InvalidArgument,
+            Assert.Throws<PmemException>(() => PmemBlk.ApplyConfig(new PmemBlkOptions(), "stats.enabled=1", false)).Code);
+    }
+
     [Fact]
     public void OddBlockSizeIsKept()
     {

@@ -8,5 +8,6 @@ var root = new RootCommand("Manage PMDK persistent memory pools (PMDK 1.12.1 com
     InfoCommand.Build(),
     CheckCommand.Build(),
     RmCommand.Build(),
+    DumpCommand.Build(),
 };
 return root.Parse(args).Invoke();

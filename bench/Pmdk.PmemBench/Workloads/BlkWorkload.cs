@@ -5,8 +5,8 @@ using Pmdk.PmemBench.Native;
 namespace Pmdk.PmemBench.Workloads;
 
 /// <summary>
-/// A 1 GiB block pool on /dev/shm, warmed by writing zeros to every lba once (untimed; C's pool is also prefaulted
-/// with <c>PMEMBLK_CONF</c>, ours has no prefault option, the warm-up touches its data area and map). With T threads,
+/// A 1 GiB block pool on /dev/shm, prefaulted at create (ours <c>PmemBlkOptions.Prefault</c>, C <c>PMEMBLK_CONF</c>
+/// <c>prefault.at_create=1</c>) and warmed by writing zeros to every lba once (untimed). With T threads,
 /// thread t writes lba_i = <c>t·⌊nblock/T⌋ + next() % ⌊nblock/T⌋</c> (xorshift64*, seed of thread t) from a buffer of
 /// BSIZE bytes of t+1. Steps: OPS writes per thread with T = 1 (figure blk_write_BSIZE_t1), the same lbas read back
 /// (blk_read_BSIZE_t1), then the same with T = 2 on the same pool (every block has been written by then, as after the
@@ -132,7 +132,7 @@ internal sealed unsafe class BlkWorkload : Workload
         private readonly PmemBlk _blk;
 
         public OursBlk(string path, int blockSize, long poolSize) : base(path, blockSize) =>
-            _blk = PmemBlk.Create(path, blockSize, poolSize, new PmemBlkOptions { IsPmemForce = true });
+            _blk = PmemBlk.Create(path, blockSize, poolSize, new PmemBlkOptions { IsPmemForce = true, Prefault = true });
 
         protected override long BlockCount => _blk.BlockCount;
 

@@ -1,6 +1,4 @@
 // Block read, atomic block write, set-zero and set-error (PMDK: libpmemblk/btt.c btt_read, btt_write, map_entry_setf, flog_update).
-using System.Buffers.Binary;
-
 namespace Pmdk.Blk.Btt;
 
 internal sealed partial class Btt
@@ -68,9 +66,9 @@ internal sealed partial class Btt
         ref FlogRuntime flog = ref arena.Flogs[lane];
         uint freeEntry = (flog.Current.OldMap & BttLayout.MapLbaMask) | BttLayout.MapNormal;
 
-        // Wait until no reader is still copying out of the block this write will overwrite. The full fence orders
-        // the previous map store of this lane before the loads of the read tracking table.
-        Interlocked.MemoryBarrier();
+        // Wait until no reader is still copying out of the block this write will overwrite. The map store that freed
+        // this block (this lane's previous write) is ordered before these loads by the lane lock the caller took
+        // since (an interlocked acquire: a full fence), as PMDK relies on its lane mutex; no extra fence here.
         for (int i = 0; i < NLane; i++)
         {
             var spin = new SpinWait();
@@ -92,7 +90,7 @@ internal sealed partial class Btt
             UpdateFlog(ref flog, premap, oldEntry, freeEntry);
             try
             {
-                WriteUInt32(mapOffset, freeEntry);
+                _ns.WriteUInt32(mapOffset, freeEntry);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -130,7 +128,7 @@ internal sealed partial class Btt
                 oldEntry = premap | BttLayout.MapNormal;
             if (flag == BttLayout.MapZero && BttLayout.IsZeroOrInitial(oldEntry))
                 return;
-            WriteUInt32(mapOffset, (oldEntry & BttLayout.MapLbaMask) | flag);
+            _ns.WriteUInt32(mapOffset, (oldEntry & BttLayout.MapLbaMask) | flag);
         }
     }
 
@@ -142,13 +140,9 @@ internal sealed partial class Btt
     {
         uint seq = BttFlog.NextSeq(flog.Current.Seq);
         ulong offset = flog.NextEntryOffset;
-        Span<byte> half = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(half, lba);
-        BinaryPrimitives.WriteUInt32LittleEndian(half[4..], oldMap);
-        _ns.Write(offset, half);
-        BinaryPrimitives.WriteUInt32LittleEndian(half, newMap);
-        BinaryPrimitives.WriteUInt32LittleEndian(half[4..], seq);
-        _ns.Write(offset + 8, half);
+        // Each half is one aligned 8-byte store (little-endian: the first field in the low word), then persisted.
+        _ns.WriteUInt64(offset, lba | ((ulong)oldMap << 32));
+        _ns.WriteUInt64(offset + 8, newMap | ((ulong)seq << 32));
         flog.Next = 1 - flog.Next;
         flog.Current = new BttFlogEntry(lba, oldMap, newMap, seq);
     }
@@ -156,6 +150,8 @@ internal sealed partial class Btt
     private (BttArena Arena, uint Premap) Locate(ulong lba)
     {
         BttArena[] arenas = _arenas;
+        if (arenas.Length == 1 && lba < arenas[0].ExternalNlba)
+            return (arenas[0], (uint)lba); // pools below 512 GiB: one arena
         foreach (BttArena arena in arenas)
         {
             if (lba < arena.ExternalNlba)
@@ -165,24 +161,34 @@ internal sealed partial class Btt
         throw new InvalidOperationException("LBA beyond the last arena after the range check.");
     }
 
+    // The checks inline into the hot paths; their throws live in separate methods.
     private void CheckLba(ulong lba)
     {
         if (lba >= NLba)
-            throw new ArgumentOutOfRangeException(nameof(lba), lba, $"block number out of range (the pool has {NLba} blocks).");
+            ThrowLba(lba);
     }
 
     private void CheckLane(uint lane)
     {
         if (lane >= NLane)
-            throw new ArgumentOutOfRangeException(nameof(lane), lane, $"lane out of range (nlane {NLane}).");
+            ThrowLane(lane);
     }
 
     private bool CheckBuffer(int length)
     {
         if ((uint)length < LbaSize)
-            throw new ArgumentException($"the buffer has {length} bytes; the block size is {LbaSize}.", "buffer");
+            ThrowBuffer(length);
         return (uint)length > LbaSize;
     }
+
+    private void ThrowLba(ulong lba) =>
+        throw new ArgumentOutOfRangeException(nameof(lba), lba, $"block number out of range (the pool has {NLba} blocks).");
+
+    private void ThrowLane(uint lane) =>
+        throw new ArgumentOutOfRangeException(nameof(lane), lane, $"lane out of range (nlane {NLane}).");
+
+    private void ThrowBuffer(int length) =>
+        throw new ArgumentException($"the buffer has {length} bytes; the block size is {LbaSize}.", "buffer");
 
     private PmemIOException BlockError(ulong lba) =>
         new(PmemErrorCode.Errno, Interop.Errno.EIO, $"block {lba} is in the error state (EIO); write it to clear the error.", _path);

@@ -1,5 +1,4 @@
 // The Block Translation Table: loading the layout at open, recovery of interrupted writes (PMDK: libpmemblk/btt.c btt_init, read_layout, read_arenas, read_flog_pair).
-using System.Buffers.Binary;
 using Pmdk.Pool;
 
 namespace Pmdk.Blk.Btt;
@@ -115,7 +114,7 @@ internal sealed partial class Btt
         NFree = Math.Min(NFree, smallestNFree);
         _arenas = LoadArenas(infos, out List<(ulong Offset, uint Value)> repairs);
         foreach ((ulong offset, uint value) in repairs)
-            WriteUInt32(offset, value);
+            _ns.WriteUInt32(offset, value);
         _laidOut = true;
     }
 
@@ -241,13 +240,6 @@ internal sealed partial class Btt
             arenas[a] = arena;
         }
         return arenas;
-    }
-
-    private void WriteUInt32(ulong offset, uint value)
-    {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-        _ns.Write(offset, b);
     }
 
     private PoolCorruptedException Corrupted(string message) => new(message + ".", _path);

@@ -34,9 +34,9 @@ internal sealed class BttArena
         Flogs = new FlogRuntime[nfree];
         Rtt = new uint[nfree];
         Array.Fill(Rtt, BttLayout.MapError);
-        MapLocks = new object[nfree];
+        MapLocks = new Lock[nfree];
         for (int i = 0; i < MapLocks.Length; i++)
-            MapLocks[i] = new object();
+            MapLocks[i] = new Lock();
     }
 
     private int _flags;
@@ -63,7 +63,7 @@ internal sealed class BttArena
     public uint[] Rtt { get; }
 
     /// <summary>Locks of the map, one per 64-byte group of entries modulo nfree.</summary>
-    public object[] MapLocks { get; }
+    public Lock[] MapLocks { get; }
 
     /// <summary>Serializes updates of the info block.</summary>
     public object InfoLock { get; } = new();
@@ -74,6 +74,6 @@ internal sealed class BttArena
 
     public ulong DataBlockOffset(uint postmapLba) => DataOffset + (ulong)postmapLba * InternalLbaSize;
 
-    public object MapLockFor(uint premapLba) =>
+    public Lock MapLockFor(uint premapLba) =>
         MapLocks[(int)((ulong)premapLba * BttLayout.MapEntrySize / BttLayout.MapLockAlign % (ulong)MapLocks.Length)];
 }

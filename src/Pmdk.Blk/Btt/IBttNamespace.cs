@@ -1,4 +1,6 @@
 // The storage under a BTT: reads, durable writes and zeroing of namespace ranges (PMDK: libpmemblk/btt.h struct ns_callback).
+using System.Buffers.Binary;
+
 namespace Pmdk.Blk.Btt;
 
 /// <summary>
@@ -18,6 +20,25 @@ internal interface IBttNamespace
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="offset"/> and makes it durable. C: <c>nswrite</c>.</summary>
     void Write(ulong offset, ReadOnlySpan<byte> source);
+
+    /// <summary>
+    /// Stores an aligned little-endian 32-bit value with a single store and makes it durable (PMDK's map update:
+    /// a store through <c>nsmap</c>, then <c>nssync</c>).
+    /// </summary>
+    void WriteUInt32(ulong offset, uint value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
+        Write(offset, b);
+    }
+
+    /// <summary>Stores an aligned little-endian 64-bit value with a single store and makes it durable (a flog half).</summary>
+    void WriteUInt64(ulong offset, ulong value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
+        Write(offset, b);
+    }
 
     /// <summary>Zeroes a range durably. C: <c>nszero</c>.</summary>
     void Zero(ulong offset, ulong length);
