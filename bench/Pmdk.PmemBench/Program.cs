@@ -93,7 +93,7 @@ static unsafe void ProbePrefault()
     {
         throw new InvalidOperationException("ctl_get(prefault.at_create) failed.");
     }
-    Console.WriteLine($"# c: prefault.at_create obj={obj} log={log} blk={blk} (PMEM*_CONF); ours: Prefault=true (blk: warm-up writes)");
+    Console.WriteLine($"# c: prefault.at_create obj={obj} log={log} blk={blk} (PMEM*_CONF); ours: Prefault=true");
     if (obj != 1 || log != 1 || blk != 1)
         throw new InvalidOperationException("the C pool libraries did not see PMEM*_CONF prefault.");
 }
