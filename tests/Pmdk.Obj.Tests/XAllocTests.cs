@@ -154,6 +154,22 @@ public unsafe partial class XAllocTests
     }
 
     [Fact]
+    public void Transactional_xalloc_takes_class_and_arena_ids_in_its_flags_like_pmemobj_tx_xalloc()
+    {
+        using var dir = new TempPoolDirectory();
+        using ObjPool pool = ObjPool.Create(dir.File("p.pool"), Layout, 16 << 20, Fast);
+        Register(pool);
+        PmemOid o = PmemOid.Null;
+        pool.Transaction(tx => o = tx.XAllocate(100, 6, ObjTransaction.ClassId(128) | ObjTransaction.ArenaId(1) | TxAllocFlags.Zero));
+        Assert.Equal(176UL, pool.UsableSize(o)); // the class's two 96-byte units, not the best-fit class
+        Assert.Equal(6UL, pool.TypeNumber(o));
+
+        Assert.Throws<TransactionAbortedException>(() => pool.Transaction(tx => tx.XAllocate(10, 7, ObjTransaction.ArenaId(9999))));
+        Assert.Throws<TransactionAbortedException>(() => pool.Transaction(tx => tx.XAllocate(10, 7, ObjTransaction.ClassId(201))));
+        Assert.Empty(pool.Objects(7));
+    }
+
+    [Fact]
     public void Arena_ctls_count_create_and_switch_arenas()
     {
         using var dir = new TempPoolDirectory();

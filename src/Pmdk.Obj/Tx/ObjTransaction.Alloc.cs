@@ -2,12 +2,13 @@
 using System.Text;
 using Pmdk.Obj.Actions;
 using Pmdk.Obj.Alloc;
+using Pmdk.Obj.Heap;
 
 namespace Pmdk.Obj.Tx;
 
 public sealed partial class ObjTransaction
 {
-    private const TxAllocFlags ValidAllocFlags = TxAllocFlags.Zero | TxAllocFlags.NoFlush | TxAllocFlags.NoAbort;
+    private const TxAllocFlags ValidAllocFlags = TxAllocFlags.Zero | TxAllocFlags.NoFlush | TxAllocFlags.NoAbort | TxAllocFlags.ArenaMask | TxAllocFlags.ClassMask;
 
     /// <summary>Allocates an object that exists only if the transaction commits (contents uninitialized). C: <c>pmemobj_tx_alloc</c>.</summary>
     /// <exception cref="TransactionAbortedException">No space or a bad size; the transaction was aborted.</exception>
@@ -131,8 +132,12 @@ public sealed partial class ObjTransaction
         HeapAction act;
         try
         {
+            if (classId == 0)
+                classId = (int)((ulong)flags >> 48);
+            int arenaId = (int)(((ulong)flags >> 32) & 0xFFFF);
             AllocationClass? cls = classId == 0 ? null : ctx.Pool!.ClassForId(classId, size);
-            ctx.Alloc.Reserve(size, typeNumber, 0, ref init, out act, cls);
+            Arena? arena = arenaId == 0 ? null : ctx.Alloc.ArenaForId(arenaId);
+            ctx.Alloc.Reserve(size, typeNumber, 0, ref init, out act, cls, arena);
         }
         catch (Exception e) when (e is PmemException or ArgumentException)
         {

@@ -59,4 +59,10 @@ public enum TxAllocFlags : ulong
 
     /// <summary>On failure throw without aborting the transaction. C: <c>POBJ_XALLOC_NO_ABORT</c>.</summary>
     NoAbort = 1 << 4,
+
+    /// <summary>Bits 32–47: the arena id, set with <see cref="ObjTransaction.ArenaId"/>. C: <c>POBJ_ARENA_ID</c>.</summary>
+    ArenaMask = 0xFFFFUL << 32,
+
+    /// <summary>Bits 48–63: the allocation class id, set with <see cref="ObjTransaction.ClassId"/>. C: <c>POBJ_CLASS_ID</c>.</summary>
+    ClassMask = 0xFFFFUL << 48,
 }
