@@ -1,4 +1,6 @@
 // PMEMBLK_CONF: the prefault ctls of libpmemblk applied to the options of a create or open (PMDK: libpmemblk/blk.c ctl_load_config_from_env, common/ctl.c).
+using Pmdk.Pool;
+
 namespace Pmdk.Blk;
 
 public sealed partial class PmemBlk
@@ -29,27 +31,20 @@ public sealed partial class PmemBlk
         if (string.IsNullOrWhiteSpace(config))
             return options;
         bool prefault = options.Prefault;
-        foreach (string raw in config.Split(';'))
+        foreach ((string name, string value) in CtlConfigString.Parse(config))
         {
-            string entry = raw.Trim();
-            if (entry.Length == 0)
-                continue;
-            int eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-                throw new PmemException(PmemErrorCode.InvalidArgument, $"{ConfVariable}: invalid entry \"{entry}\": expected name=value", null);
-            string name = entry[..eq].Trim(), value = entry[(eq + 1)..].Trim();
             switch (name)
             {
                 case "prefault.at_create":
                     if (create)
-                        prefault = ParseBool(name, value);
+                        prefault = CtlConfigString.ParseBool(name, value);
                     break;
                 case "prefault.at_open":
                     if (!create)
-                        prefault = ParseBool(name, value);
+                        prefault = CtlConfigString.ParseBool(name, value);
                     break;
                 case "sds.at_create":
-                    _ = ParseBool(name, value);
+                    _ = CtlConfigString.ParseBool(name, value);
                     break;
                 default:
                     throw new PmemException(PmemErrorCode.InvalidArgument, $"{ConfVariable}: unknown ctl name \"{name}\"", null);
@@ -64,14 +59,4 @@ public sealed partial class PmemBlk
             Prefault = prefault,
         };
     }
-
-    private static bool ParseBool(string name, string value) => value.Length > 0 ? char.ToLowerInvariant(value[0]) switch
-    {
-        '1' or 't' or 'y' => true,
-        '0' or 'f' or 'n' => false,
-        _ => throw BadBool(name, value),
-    } : throw BadBool(name, value);
-
-    private static PmemException BadBool(string name, string value) =>
-        new(PmemErrorCode.InvalidArgument, $"{ConfVariable}: {name} = \"{value}\" is not a boolean", null);
 }

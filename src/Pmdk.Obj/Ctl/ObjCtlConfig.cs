@@ -1,6 +1,7 @@
 // PMEMOBJ_CONF / PMEMOBJ_CONF_FILE parsing and the ctl values that become pool options (PMDK: common/ctl.c ctl_load_config, ctl_load_config_from_file, ctl_arg_boolean).
 using System.Globalization;
 using Pmdk.Obj.Alloc;
+using Pmdk.Pool;
 
 namespace Pmdk.Obj.Ctl;
 
@@ -19,22 +20,7 @@ public static class ObjCtlConfig
 
     /// <summary>Splits a configuration string into (name, value) entries.</summary>
     /// <exception cref="PmemException">An entry lacks a name or a <c>=</c> (code <see cref="PmemErrorCode.InvalidArgument"/>).</exception>
-    public static IReadOnlyList<KeyValuePair<string, string>> Parse(string config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var entries = new List<KeyValuePair<string, string>>();
-        foreach (string raw in config.Split(';'))
-        {
-            string entry = raw.Trim();
-            if (entry.Length == 0)
-                continue;
-            int eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-                throw new PmemException(PmemErrorCode.InvalidArgument, $"invalid ctl entry \"{entry}\": expected name=value", null);
-            entries.Add(new(entry[..eq].Trim(), entry[(eq + 1)..].Trim()));
-        }
-        return entries;
-    }
+    public static IReadOnlyList<KeyValuePair<string, string>> Parse(string config) => CtlConfigString.Parse(config);
 
     /// <summary>Reads a configuration file: comments (<c>#</c> to end of line) and whitespace are dropped, then it is parsed as a string.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ParseFile(string path)
@@ -122,12 +108,7 @@ public static class ObjCtlConfig
     public static bool IsOptionName(string name) => name is "prefault.at_create" or "prefault.at_open" or "sds.at_create" or "copy_on_write.at_open";
 
     /// <summary>A boolean as PMDK reads it: the first character 1/t/y or 0/f/n, any case. C: <c>ctl_arg_boolean</c>.</summary>
-    public static bool ParseBool(string name, string value) => value.Length > 0 ? char.ToLowerInvariant(value[0]) switch
-    {
-        '1' or 't' or 'y' => true,
-        '0' or 'f' or 'n' => false,
-        _ => throw Invalid(name, value, "a boolean"),
-    } : throw Invalid(name, value, "a boolean");
+    public static bool ParseBool(string name, string value) => CtlConfigString.ParseBool(name, value);
 
     /// <summary>An integer, decimal or 0x-hexadecimal. C: <c>ctl_arg_integer</c> (strtoll base 0).</summary>
     public static long ParseInt(string name, string value)
@@ -160,8 +141,7 @@ public static class ObjCtlConfig
         return new ObjAllocClassDesc((ulong)unit, (ulong)align, (uint)units, header, 0);
     }
 
-    internal static PmemException Invalid(string name, string value, string expected) =>
-        new(PmemErrorCode.InvalidArgument, $"invalid value \"{value}\" for ctl \"{name}\": expected {expected}", null);
+    internal static PmemException Invalid(string name, string value, string expected) => CtlConfigString.Invalid(name, value, expected);
 }
 
 /// <summary>An allocation class. C: <c>struct pobj_alloc_class_desc</c>.</summary>
