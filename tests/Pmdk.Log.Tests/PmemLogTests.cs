@@ -47,6 +47,32 @@ public class PmemLogTests
         Assert.Equal(["abcd"], chunks);
     }
 
+    [Theory]
+    [InlineData(4, int.MaxValue, "abcd|efgh|ij")]
+    [InlineData(5, int.MaxValue, "abcde|fghij")]
+    [InlineData(3, 2, "abc|def")]
+    [InlineData(20, int.MaxValue, "abcdefghij")]
+    public void Struct_visitor_walk_sees_the_same_chunks_and_stops_when_told(int chunk, int limit, string expected)
+    {
+        using var dir = new TempPoolDirectory();
+        using PmemLog log = PmemLog.Create(dir.File("a.log"));
+        log.Append("abcdefghij"u8);
+        var visitor = new CollectingVisitor(new List<string>(), limit);
+        log.Walk((ulong)chunk, ref visitor);
+        Assert.Equal(expected, string.Join('|', visitor.Chunks));
+    }
+
+    private readonly struct CollectingVisitor(List<string> chunks, int limit) : ILogChunkVisitor
+    {
+        public List<string> Chunks => chunks;
+
+        public bool Visit(ReadOnlySpan<byte> chunk)
+        {
+            chunks.Add(Encoding.ASCII.GetString(chunk));
+            return chunks.Count < limit;
+        }
+    }
+
     [Fact]
     public void Walk_with_chunk_zero_on_empty_log_calls_once_with_nothing()
     {
