@@ -184,8 +184,11 @@ public unsafe partial class XAllocTests
 
         pool.Ctl.Set("heap.thread.arena_id", created.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(created, (long)pool.Ctl.Get("heap.thread.arena_id"));
+        Assert.Equal(0L, (long)pool.Ctl.Get($"heap.arena.{created}.size"));
         PmemOid o = pool.Allocate(64, 1);
+        Assert.Equal(256L << 10, (long)pool.Ctl.Get($"heap.arena.{created}.size")); // the one-chunk run its 64-byte bucket took
         pool.Free(ref o);
+        Assert.Throws<PmemException>(() => pool.Ctl.Get("heap.arena.9999.size"));
         Assert.Throws<PmemException>(() => pool.Ctl.Set("heap.thread.arena_id", "0"));
         Assert.Throws<PmemException>(() => pool.Ctl.Exec("heap.arena.destroy"));
     }

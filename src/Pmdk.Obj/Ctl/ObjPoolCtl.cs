@@ -28,7 +28,8 @@ public enum ObjStatsEnabled
 /// snapshot cache to size); <c>heap.alloc_class.[n].desc</c> (read; write: adds a run class with that id) and
 /// <c>heap.alloc_class.new.desc</c> (write: adds a run class, returning its id); <c>heap.narenas.total</c>,
 /// <c>heap.narenas.automatic</c> (read), <c>heap.thread.arena_id</c> and <c>heap.arena.[id].automatic</c>
-/// (read/write), <c>heap.arena.create</c> (<see cref="Exec"/>).
+/// (read/write), <c>heap.arena.[id].size</c> (read: bytes of the runs the arena owns now), <c>heap.arena.create</c>
+/// (<see cref="Exec"/>).
 /// </summary>
 /// <remarks>C: <c>pmemobj_ctl_get</c>, <c>pmemobj_ctl_set</c></remarks>
 public sealed class ObjPoolCtl
@@ -77,6 +78,11 @@ public sealed class ObjPoolCtl
         }
         if (TryArenaAutomatic(name, out Arena? arena))
             return arena.Automatic;
+        if (TryArena(name, ".size", out arena))
+        {
+            lock (arena.Lock)
+                return (long)arena.OwnedRunBytes();
+        }
         if (name.StartsWith(ClassPrefix, StringComparison.Ordinal) && name.EndsWith(".desc", StringComparison.Ordinal))
         {
             string idText = name[ClassPrefix.Length..^".desc".Length];
@@ -157,10 +163,13 @@ public sealed class ObjPoolCtl
         };
     }
 
-    private bool TryArenaAutomatic(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Arena? arena)
+    private bool TryArenaAutomatic(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Arena? arena) =>
+        TryArena(name, ".automatic", out arena);
+
+    private bool TryArena(string name, string suffix, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Arena? arena)
     {
         arena = null;
-        const string prefix = "heap.arena.", suffix = ".automatic";
+        const string prefix = "heap.arena.";
         if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(suffix, StringComparison.Ordinal)
             || !int.TryParse(name[prefix.Length..^suffix.Length], NumberStyles.None, CultureInfo.InvariantCulture, out int id))
             return false;

@@ -34,6 +34,18 @@ internal sealed class Arena
     /// <summary>Active run of each class's bucket.</summary>
     public readonly RunInfo?[] Active = new RunInfo?[AllocationClassCollection.MaxClasses];
 
+    /// <summary>Bytes of the runs its buckets own now (whole chunks). Caller holds <see cref="Lock"/>. C: <c>heap.arena.[id].size</c>.</summary>
+    public ulong OwnedRunBytes()
+    {
+        ulong bytes = 0;
+        foreach (RunInfo? r in Active)
+        {
+            if (r is not null)
+                bytes += r.SizeIdx * HeapLayout.ChunkSize;
+        }
+        return bytes;
+    }
+
     /// <summary>Threads assigned to the arena.</summary>
     public int Threads;
 
