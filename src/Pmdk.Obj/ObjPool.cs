@@ -124,8 +124,9 @@ public sealed unsafe partial class ObjPool : IDisposable
     public ref T Ref<T>(PmemOid oid, ulong offset) where T : unmanaged
     {
         // One pass over every check (hot: collections dereference through here); the slow path says which failed.
+        // Both terms of `at` are below the heap end, so the sum cannot wrap.
         ulong at = oid.Offset + offset;
-        if (_disposed || oid.Offset < _heapStart || offset > _heapEnd || at + (ulong)sizeof(T) > _heapEnd
+        if (_disposed || oid.Offset < _heapStart || oid.Offset >= _heapEnd || offset > _heapEnd || at + (ulong)sizeof(T) > _heapEnd
             || (oid.PoolUuidLo != _uuidLo && oid.PoolUuidLo != 0))
             ThrowBadReference(oid, offset, (ulong)sizeof(T));
         return ref Unsafe.AsRef<T>(_pool.Base + at);

@@ -24,6 +24,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Out_of_heap_references_are_refused_even_when_offset_plus_displacement_wraps()
+    {
+        using var dir = new TempPoolDirectory();
+        using ObjPool pool = ObjPool.Open(MakePool(dir), "bad");
+        PmemOid o = pool.First();
+        Assert.Throws<ArgumentException>(() => pool.Ref<ulong>(new PmemOid(pool.UuidLo, ulong.MaxValue - 0xFFF), 0x2000));
+        Assert.Throws<ArgumentException>(() => pool.Ref<ulong>(new PmemOid(pool.UuidLo, pool.HeapOffset + pool.HeapSize), 0));
+        Assert.Throws<ArgumentException>(() => pool.Ref<ulong>(new PmemOid(pool.UuidLo ^ 1, o.Offset), 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Ref<ulong>(o, pool.HeapSize));
+        Assert.Throws<ArgumentException>(() => pool.Ref<ulong>(PmemOid.Null));
+        pool.Ref<ulong>(o, 8) = 7;
+        Assert.Equal(7UL, pool.Ref<ulong>(o, 8));
+    }
+
+    [Fact]
     public void Wrong_layout_is_refused_with_a_clear_message()
     {
         using var dir = new TempPoolDirectory();
