@@ -14,7 +14,7 @@ public sealed partial class PmemBlk : IDisposable
 {
     private readonly PoolReplica _replica;
     private readonly Btt.Btt _btt;
-    private readonly Lock[] _laneLocks;
+    private readonly PaddedSpinLock[] _laneLocks;
     private uint _nextLane;
     private bool _disposed;
 
@@ -22,9 +22,7 @@ public sealed partial class PmemBlk : IDisposable
     {
         _replica = replica;
         _btt = btt;
-        _laneLocks = new Lock[btt.NLane];
-        for (int i = 0; i < _laneLocks.Length; i++)
-            _laneLocks[i] = new Lock();
+        _laneLocks = new PaddedSpinLock[btt.NLane];
     }
 
     /// <summary>The pool file or pool set file.</summary>
@@ -146,7 +144,7 @@ public sealed partial class PmemBlk : IDisposable
     private uint EnterLane()
     {
         uint lane = (Interlocked.Increment(ref _nextLane) - 1) % (uint)_laneLocks.Length;
-        Lock laneLock = _laneLocks[lane];
+        ref PaddedSpinLock laneLock = ref _laneLocks[lane];
         laneLock.Enter();
         if (_disposed)
         {

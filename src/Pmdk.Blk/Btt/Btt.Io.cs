@@ -76,10 +76,13 @@ internal sealed partial class Btt
                 spin.SpinOnce();
         }
 
-        _ns.Write(arena.DataBlockOffset(freeEntry & BttLayout.MapLbaMask), source);
+        // The data is not drained here: the fence after the flog entry's first half covers both (see UpdateFlog).
+        _ns.WriteNoDrain(arena.DataBlockOffset(freeEntry & BttLayout.MapLbaMask), source);
 
         ulong mapOffset = arena.MapEntryOffset(premap);
-        lock (arena.MapLockFor(premap))
+        ref PaddedSpinLock mapLock = ref arena.MapLockFor(premap);
+        mapLock.Enter();
+        try
         {
             uint oldEntry = _ns.ReadUInt32(mapOffset);
             if (BttLayout.IsInitial(oldEntry))
@@ -98,6 +101,10 @@ internal sealed partial class Btt
                 throw new PmemIOException(PmemErrorCode.Errno, Interop.Errno.EIO,
                     $"updating the BTT map of block {lba} failed; arena {arena.Index} is now in the error state.", _path);
             }
+        }
+        finally
+        {
+            mapLock.Exit();
         }
     }
 
@@ -121,7 +128,9 @@ internal sealed partial class Btt
         if (arena.IsInError)
             throw ArenaError(arena);
         ulong mapOffset = arena.MapEntryOffset(premap);
-        lock (arena.MapLockFor(premap))
+        ref PaddedSpinLock mapLock = ref arena.MapLockFor(premap);
+        mapLock.Enter();
+        try
         {
             uint oldEntry = _ns.ReadUInt32(mapOffset);
             if (BttLayout.IsInitial(oldEntry))
@@ -130,18 +139,29 @@ internal sealed partial class Btt
                 return;
             _ns.WriteUInt32(mapOffset, (oldEntry & BttLayout.MapLbaMask) | flag);
         }
+        finally
+        {
+            mapLock.Exit();
+        }
     }
 
     /// <summary>
     /// Writes the lane's next flog entry in two durable 8-byte halves: {lba, old_map}, then {new_map, seq}.
     /// The entry becomes current when seq lands. C: <c>flog_update</c>.
     /// </summary>
+    /// <remarks>
+    /// One fence fewer than PMDK's btt_write: the data block (flushed, not yet drained, by the caller) and the first
+    /// half share one fence. Nothing refers to either until seq is durable: the half goes to the lane's non-current
+    /// entry (recovery ignores it while its seq is older), and the data block is the lane's free block. Both must be
+    /// durable before seq, which the shared fence guarantees; seq's own fence then orders the map update after it.
+    /// </remarks>
     private void UpdateFlog(ref FlogRuntime flog, uint lba, uint oldMap, uint newMap)
     {
         uint seq = BttFlog.NextSeq(flog.Current.Seq);
         ulong offset = flog.NextEntryOffset;
         // Each half is one aligned 8-byte store (little-endian: the first field in the low word), then persisted.
-        _ns.WriteUInt64(offset, lba | ((ulong)oldMap << 32));
+        _ns.WriteUInt64NoDrain(offset, lba | ((ulong)oldMap << 32));
+        _ns.Drain();
         _ns.WriteUInt64(offset + 8, newMap | ((ulong)seq << 32));
         flog.Next = 1 - flog.Next;
         flog.Current = new BttFlogEntry(lba, oldMap, newMap, seq);

@@ -34,9 +34,7 @@ internal sealed class BttArena
         Flogs = new FlogRuntime[nfree];
         Rtt = new uint[nfree];
         Array.Fill(Rtt, BttLayout.MapError);
-        MapLocks = new Lock[nfree];
-        for (int i = 0; i < MapLocks.Length; i++)
-            MapLocks[i] = new Lock();
+        MapLocks = new PaddedSpinLock[nfree];
     }
 
     private int _flags;
@@ -63,7 +61,7 @@ internal sealed class BttArena
     public uint[] Rtt { get; }
 
     /// <summary>Locks of the map, one per 64-byte group of entries modulo nfree.</summary>
-    public Lock[] MapLocks { get; }
+    public PaddedSpinLock[] MapLocks { get; }
 
     /// <summary>Serializes updates of the info block.</summary>
     public object InfoLock { get; } = new();
@@ -74,6 +72,6 @@ internal sealed class BttArena
 
     public ulong DataBlockOffset(uint postmapLba) => DataOffset + (ulong)postmapLba * InternalLbaSize;
 
-    public Lock MapLockFor(uint premapLba) =>
-        MapLocks[(int)((ulong)premapLba * BttLayout.MapEntrySize / BttLayout.MapLockAlign % (ulong)MapLocks.Length)];
+    public ref PaddedSpinLock MapLockFor(uint premapLba) =>
+        ref MapLocks[(int)((ulong)premapLba * BttLayout.MapEntrySize / BttLayout.MapLockAlign % (ulong)MapLocks.Length)];
 }

@@ -40,6 +40,20 @@ internal interface IBttNamespace
         Write(offset, b);
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="offset"/> and flushes it without the final fence: it is
+    /// durable after the next <see cref="Drain"/>. C: <c>nswrite</c> without its <c>pmem_drain</c>.
+    /// </summary>
+    void WriteNoDrain(ulong offset, ReadOnlySpan<byte> source) => Write(offset, source);
+
+    /// <summary>Stores an aligned little-endian 64-bit value with a single store and flushes it; durable after the next <see cref="Drain"/>.</summary>
+    void WriteUInt64NoDrain(ulong offset, ulong value) => WriteUInt64(offset, value);
+
+    /// <summary>Waits until every write flushed by this thread without a drain is durable (a store fence).</summary>
+    void Drain()
+    {
+    }
+
     /// <summary>Zeroes a range durably. C: <c>nszero</c>.</summary>
     void Zero(ulong offset, ulong length);
 }

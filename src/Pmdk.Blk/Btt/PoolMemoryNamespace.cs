@@ -1,5 +1,6 @@
 // A BTT namespace over a window of a pool's logical space; every store goes through its Persistence (PMDK: libpmemblk/blk.c nsread/nswrite/nszero).
 using System.Buffers.Binary;
+using Pmdk.Pmem;
 using Pmdk.Pmem.Persistence;
 using Pmdk.Pool;
 
@@ -47,6 +48,22 @@ internal sealed class PoolMemoryNamespace : IBttNamespace
         Check(offset, (ulong)source.Length);
         _persistence.Copy(_base + offset, source);
     }
+
+    public void WriteNoDrain(ulong offset, ReadOnlySpan<byte> source)
+    {
+        Check(offset, (ulong)source.Length);
+        _persistence.Copy(_base + offset, source, PmemFlags.NoDrain);
+    }
+
+    public void WriteUInt64NoDrain(ulong offset, ulong value)
+    {
+        Check(offset, 8);
+        ulong at = _base + offset;
+        Volatile.Write(ref _memory.Ref<ulong>(at), BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
+        _persistence.Flush(at, 8);
+    }
+
+    public void Drain() => _persistence.Drain();
 
     public void WriteUInt32(ulong offset, uint value)
     {
