@@ -15,6 +15,7 @@ public sealed partial class PmemBlk : IDisposable
     private readonly PoolReplica _replica;
     private readonly Btt.Btt _btt;
     private readonly PaddedSpinLock[] _laneLocks;
+    private readonly uint _laneMask; // lane count − 1 when it is a power of two (a mask instead of a division), else 0
     private uint _nextLane;
     private bool _disposed;
 
@@ -23,6 +24,7 @@ public sealed partial class PmemBlk : IDisposable
         _replica = replica;
         _btt = btt;
         _laneLocks = new PaddedSpinLock[btt.NLane];
+        _laneMask = btt.NLane > 1 && uint.IsPow2(btt.NLane) ? btt.NLane - 1 : 0;
     }
 
     /// <summary>The pool file or pool set file.</summary>
@@ -143,7 +145,8 @@ public sealed partial class PmemBlk : IDisposable
     /// </summary>
     private uint EnterLane()
     {
-        uint lane = (Interlocked.Increment(ref _nextLane) - 1) % (uint)_laneLocks.Length;
+        uint ticket = Interlocked.Increment(ref _nextLane) - 1;
+        uint lane = _laneMask != 0 ? ticket & _laneMask : ticket % (uint)_laneLocks.Length;
         ref PaddedSpinLock laneLock = ref _laneLocks[lane];
         laneLock.Enter();
         if (_disposed)

@@ -1,4 +1,6 @@
 // Block read, atomic block write, set-zero and set-error (PMDK: libpmemblk/btt.c btt_read, btt_write, map_entry_setf, flog_update).
+using System.Runtime.CompilerServices;
+
 namespace Pmdk.Blk.Btt;
 
 internal sealed partial class Btt
@@ -31,8 +33,7 @@ internal sealed partial class Btt
                     return;
                 }
                 // Publish the block being read so that no writer reuses it, then make sure the map did not move.
-                Volatile.Write(ref arena.Rtt[lane], entry);
-                Interlocked.MemoryBarrier();
+                Interlocked.Exchange(ref arena.Rtt[lane], entry); // the store and a full fence in one instruction
                 uint latest = _ns.ReadUInt32(mapOffset);
                 if (latest == entry)
                     break;
@@ -167,11 +168,18 @@ internal sealed partial class Btt
         flog.Current = new BttFlogEntry(lba, oldMap, newMap, seq);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private (BttArena Arena, uint Premap) Locate(ulong lba)
     {
         BttArena[] arenas = _arenas;
         if (arenas.Length == 1 && lba < arenas[0].ExternalNlba)
             return (arenas[0], (uint)lba); // pools below 512 GiB: one arena
+        return LocateInLaterArena(lba);
+    }
+
+    private (BttArena Arena, uint Premap) LocateInLaterArena(ulong lba)
+    {
+        BttArena[] arenas = _arenas;
         foreach (BttArena arena in arenas)
         {
             if (lba < arena.ExternalNlba)
