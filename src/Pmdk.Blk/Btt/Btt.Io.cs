@@ -77,14 +77,16 @@ internal sealed partial class Btt
                 spin.SpinOnce();
         }
 
-        // The data is not drained here: the fence after the flog entry's first half covers both (see UpdateFlog).
-        _ns.WriteNoDrain(arena.DataBlockOffset(freeEntry & BttLayout.MapLbaMask), source);
-
+        // The map lock is taken before the data copy, not after it as in PMDK: taking it right after the
+        // non-temporal stores would make its interlocked instruction wait for them to drain (measured 20-60 ns per
+        // write). The data copy and the first flog half then share one fence (see UpdateFlog).
         ulong mapOffset = arena.MapEntryOffset(premap);
         ref PaddedSpinLock mapLock = ref arena.MapLockFor(premap);
         mapLock.Enter();
         try
         {
+            _ns.WriteNoDrain(arena.DataBlockOffset(freeEntry & BttLayout.MapLbaMask), source);
+
             uint oldEntry = _ns.ReadUInt32(mapOffset);
             if (BttLayout.IsInitial(oldEntry))
                 oldEntry = premap | BttLayout.MapNormal;
