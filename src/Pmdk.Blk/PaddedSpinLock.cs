@@ -29,6 +29,10 @@ internal struct PaddedSpinLock
             EnterContended();
     }
 
+    /// <summary>Takes the lock if it is free; never waits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryEnter() => Volatile.Read(ref _taken) == 0 && Interlocked.CompareExchange(ref _taken, 1, 0) == 0;
+
     /// <summary>Releases the lock (a release store: everything written before it is visible to the next holder).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit() => Volatile.Write(ref _taken, 0);

@@ -56,6 +56,7 @@ public sealed partial class PmemBlk
             IsPmemForce = options.IsPmemForce,
             PersistenceProvider = options.PersistenceProvider,
             MaxLanes = options.MaxLanes,
+            LaneSelection = options.LaneSelection,
             Prefault = prefault,
         };
     }

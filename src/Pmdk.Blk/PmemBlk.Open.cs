@@ -36,7 +36,7 @@ public sealed partial class PmemBlk
             Span<byte> runtime = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(runtime, BlkDescriptor.DataOffset);
             replica.Memory.Persistence.Copy(BlkDescriptor.RuntimeDataOffset, runtime);
-            return new PmemBlk(replica, OpenBtt(replica, (uint)blockSize, isZeroed, options));
+            return new PmemBlk(replica, OpenBtt(replica, (uint)blockSize, isZeroed, options), options.LaneSelection);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -70,7 +70,7 @@ public sealed partial class PmemBlk
             (uint bsize, bool isZeroed) = ReadDescriptor(r, blockSize);
             btt = OpenBtt(r, bsize, isZeroed, options);
         });
-        return new PmemBlk(replica, btt!);
+        return new PmemBlk(replica, btt!, options.LaneSelection);
     }
 
     /// <summary>Opens the pool if the file exists, otherwise creates it.</summary>

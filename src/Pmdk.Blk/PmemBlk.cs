@@ -16,11 +16,16 @@ public sealed partial class PmemBlk : IDisposable
     private readonly Btt.Btt _btt;
     private readonly PaddedSpinLock[] _laneLocks;
     private readonly uint _laneMask; // lane count − 1 when it is a power of two (a mask instead of a division), else 0
+    private readonly bool _threadAffine;
     private uint _nextLane;
+
+    [ThreadStatic]
+    private static uint t_laneHint; // 1 + the lane this thread took last (in any pool); 0 = none yet
     private bool _disposed;
 
-    private PmemBlk(PoolReplica replica, Btt.Btt btt)
+    private PmemBlk(PoolReplica replica, Btt.Btt btt, BlkLaneSelection laneSelection)
     {
+        _threadAffine = laneSelection != BlkLaneSelection.RoundRobin;
         _replica = replica;
         _btt = btt;
         _laneLocks = new PaddedSpinLock[btt.NLane];
@@ -140,18 +145,33 @@ public sealed partial class PmemBlk : IDisposable
     }
 
     /// <summary>
-    /// Takes a lane round-robin and its lock (C: <c>lane_enter</c>). Holding a lane lock also keeps
-    /// <see cref="Dispose"/> out, which needs every lane lock, so no separate lifetime lock is taken per operation.
+    /// Takes a lane and its lock (C: <c>lane_enter</c>). With <see cref="BlkLaneSelection.ThreadAffine"/> a thread
+    /// first tries the lane it used last, so threads that do not outnumber the lanes each keep their own lane and
+    /// never touch a shared line; otherwise, or when that lane is busy, it takes the next one round-robin like PMDK. Holding a lane lock also keeps <see cref="Dispose"/> out, which
+    /// needs every lane lock, so no separate lifetime lock is taken per operation.
     /// </summary>
     private uint EnterLane()
     {
-        uint ticket = Interlocked.Increment(ref _nextLane) - 1;
-        uint lane = _laneMask != 0 ? ticket & _laneMask : ticket % (uint)_laneLocks.Length;
-        ref PaddedSpinLock laneLock = ref _laneLocks[lane];
-        laneLock.Enter();
+        uint hint = t_laneHint;
+        if (hint != 0 && _threadAffine)
+        {
+            uint preferred = LaneOf(hint - 1);
+            if (_laneLocks[preferred].TryEnter())
+                return CheckNotDisposed(preferred);
+        }
+        uint lane = LaneOf(Interlocked.Increment(ref _nextLane) - 1);
+        _laneLocks[lane].Enter();
+        t_laneHint = lane + 1;
+        return CheckNotDisposed(lane);
+    }
+
+    private uint LaneOf(uint ticket) => _laneMask != 0 ? ticket & _laneMask : ticket % (uint)_laneLocks.Length;
+
+    private uint CheckNotDisposed(uint lane)
+    {
         if (_disposed)
         {
-            laneLock.Exit();
+            _laneLocks[lane].Exit();
             throw new ObjectDisposedException(nameof(PmemBlk));
         }
         return lane;

@@ -28,6 +28,9 @@ public sealed class PmemBlkOptions
     /// </summary>
     public int MaxLanes { get; init; }
 
+    /// <summary>How operations pick their lane (default <see cref="BlkLaneSelection.ThreadAffine"/>).</summary>
+    public BlkLaneSelection LaneSelection { get; init; }
+
     internal static PmemBlkOptions Default { get; } = new();
 
     internal PoolOptions ToPoolOptions() => new()

@@ -33,7 +33,7 @@ internal sealed partial class Btt
                     return;
                 }
                 // Publish the block being read so that no writer reuses it, then make sure the map did not move.
-                Interlocked.Exchange(ref arena.Rtt[lane], entry); // the store and a full fence in one instruction
+                Interlocked.Exchange(ref arena.Rtt(lane), entry); // the store and a full fence in one instruction
                 uint latest = _ns.ReadUInt32(mapOffset);
                 if (latest == entry)
                     break;
@@ -46,7 +46,7 @@ internal sealed partial class Btt
         }
         finally
         {
-            Volatile.Write(ref arena.Rtt[lane], BttLayout.MapError);
+            Volatile.Write(ref arena.Rtt(lane), BttLayout.MapError);
         }
     }
 
@@ -70,10 +70,10 @@ internal sealed partial class Btt
         // Wait until no reader is still copying out of the block this write will overwrite. The map store that freed
         // this block (this lane's previous write) is ordered before these loads by the lane lock the caller took
         // since (an interlocked acquire: a full fence), as PMDK relies on its lane mutex; no extra fence here.
-        for (int i = 0; i < NLane; i++)
+        for (uint i = 0; i < NLane; i++)
         {
             var spin = new SpinWait();
-            while (Volatile.Read(ref arena.Rtt[i]) == freeEntry)
+            while (Volatile.Read(ref arena.Rtt(i)) == freeEntry)
                 spin.SpinOnce();
         }
 

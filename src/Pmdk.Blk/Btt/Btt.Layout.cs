@@ -57,8 +57,8 @@ internal sealed partial class Btt
             arenaOffset += info.NextOff;
         }
 
-        _arenas = LoadArenas(infos, out List<(ulong Offset, uint Value)> repairs);
-        System.Diagnostics.Debug.Assert(repairs.Count == 0, "a fresh layout needs no recovery");
+        _arenas = LoadArenas(infos, out List<(ulong Offset, uint Value)> repairs, out List<ulong> flogRepairs);
+        System.Diagnostics.Debug.Assert(repairs.Count == 0 && flogRepairs.Count == 0, "a fresh layout needs no recovery");
         NArena = infos.Count;
         _laidOut = true;
     }

@@ -112,7 +112,10 @@ internal sealed partial class Btt
         NArena = infos.Count;
         NLba = totalNlba;
         NFree = Math.Min(NFree, smallestNFree);
-        _arenas = LoadArenas(infos, out List<(ulong Offset, uint Value)> repairs);
+        _arenas = LoadArenas(infos, out List<(ulong Offset, uint Value)> repairs, out List<ulong> flogRepairs);
+        byte[] neverUsed = new byte[BttLayout.FlogEntrySize];
+        foreach (ulong entryOffset in flogRepairs)
+            _ns.Write(entryOffset, neverUsed);
         foreach ((ulong offset, uint value) in repairs)
             _ns.WriteUInt32(offset, value);
         _laidOut = true;
@@ -193,10 +196,12 @@ internal sealed partial class Btt
             throw Corrupted($"{where}: field 'dataoff' ({info.DataOff}) is inconsistent");
     }
 
-    private BttArena[] LoadArenas(List<(ulong Start, BttInfo Info)> infos, out List<(ulong Offset, uint Value)> repairs)
+    private BttArena[] LoadArenas(List<(ulong Start, BttInfo Info)> infos, out List<(ulong Offset, uint Value)> repairs,
+        out List<ulong> flogRepairs)
     {
         var arenas = new BttArena[infos.Count];
         repairs = [];
+        flogRepairs = [];
         var pending = new Dictionary<ulong, uint>();
         Span<byte> pair = stackalloc byte[2 * BttLayout.FlogEntrySize];
         for (int a = 0; a < infos.Count; a++)
@@ -224,6 +229,14 @@ internal sealed partial class Btt
                     throw Corrupted($"{where}: fields 'old_map'/'new_map' (0x{cur.OldMap:X8}/0x{cur.NewMap:X8}) point past internal_nlba {arena.InternalNlba}");
                 arena.Flogs[lane].Current = cur;
                 arena.Flogs[lane].Next = 1 - current;
+                BttFlogEntry other = current == 0 ? e1 : e0;
+                if (other.Seq == 0 && other != default)
+                {
+                    // A lane's first write was interrupted after the entry's first half ({lba, old_map}) landed: the
+                    // entry is never current (seq 0), but pmempool check reports the pair as invalid until the lane
+                    // is written again, which a thread-affine lane may never be. Restore the never-used state.
+                    flogRepairs.Add(pairOffset + (ulong)((1 - current) * BttLayout.FlogEntrySize));
+                }
                 if (cur.OldMap == cur.NewMap)
                     continue;
                 ulong mapOffset = arena.MapEntryOffset(cur.Lba);

@@ -1,7 +1,9 @@
 // Run-time state of one arena: offsets, flags, flog lanes, read tracking table, map locks (PMDK: libpmemblk/btt.c struct arena).
 namespace Pmdk.Blk.Btt;
 
-/// <summary>The current flog entry of a lane and where its pair lives.</summary>
+/// <summary>The current flog entry of a lane and where its pair lives (one cache line per lane: lanes held by
+/// different threads never share a line).</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
 internal struct FlogRuntime
 {
     /// <summary>The current (last completed) entry.</summary>
@@ -32,11 +34,13 @@ internal sealed class BttArena
         InfoBackupOffset = start + info.InfoOff;
         _flags = (int)info.Flags;
         Flogs = new FlogRuntime[nfree];
-        Rtt = new uint[nfree];
-        Array.Fill(Rtt, BttLayout.MapError);
+        _rtt = new uint[nfree * RttStride];
+        Array.Fill(_rtt, BttLayout.MapError);
         MapLocks = new PaddedSpinLock[nfree];
     }
 
+    private const int RttStride = 64 / sizeof(uint);
+    private readonly uint[] _rtt;
     private int _flags;
 
     public int Index { get; }
@@ -57,8 +61,12 @@ internal sealed class BttArena
     /// <summary>Per-lane flog state; a lane is owned by one caller at a time.</summary>
     public FlogRuntime[] Flogs { get; }
 
-    /// <summary>Read tracking table: the post-map entry each lane is reading, or <see cref="BttLayout.MapError"/>.</summary>
-    public uint[] Rtt { get; }
+    /// <summary>
+    /// Read tracking table slot of a lane: the post-map entry the lane is reading, or <see cref="BttLayout.MapError"/>.
+    /// Each slot has its own cache line, so readers on different threads do not write to a shared line (PMDK packs
+    /// the slots into one array of 32-bit entries).
+    /// </summary>
+    public ref uint Rtt(uint lane) => ref _rtt[lane * RttStride];
 
     /// <summary>Locks of the map, one per 64-byte group of entries modulo nfree.</summary>
     public PaddedSpinLock[] MapLocks { get; }
