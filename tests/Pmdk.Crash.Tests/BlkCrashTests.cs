@@ -43,8 +43,11 @@ public sealed class BlkCrashTests(ITestOutputHelper output) : IDisposable
         return block;
     }
 
-    [Fact]
-    public void Every_block_reads_all_old_or_all_new_at_every_fence()
+    /// <summary>One lane, and four lanes taken round-robin (every write on another lane's flog and free block).</summary>
+    [Theory]
+    [InlineData(1, BlkLaneSelection.ThreadAffine)]
+    [InlineData(4, BlkLaneSelection.RoundRobin)]
+    public void Every_block_reads_all_old_or_all_new_at_every_fence(int lanes, BlkLaneSelection selection)
     {
         Op[] ops = Ops(24);
         string path = _dir.File("blk");
@@ -55,7 +58,13 @@ public sealed class BlkCrashTests(ITestOutputHelper output) : IDisposable
 
         CrashReport report = CrashHarness.Run(path, sim =>
         {
-            using var blk = PmemBlk.Open(path, BlockSize, new PmemBlkOptions { IsPmemForce = true, PersistenceProvider = sim, MaxLanes = 1 });
+            using var blk = PmemBlk.Open(path, BlockSize, new PmemBlkOptions
+            {
+                IsPmemForce = true,
+                PersistenceProvider = sim,
+                MaxLanes = lanes,
+                LaneSelection = selection,
+            });
             for (int i = 0; i < ops.Length; i++)
             {
                 using (sim.Operation($"op#{i}"))
@@ -79,7 +88,7 @@ public sealed class BlkCrashTests(ITestOutputHelper output) : IDisposable
     {
         if (!PmemBlk.Check(imagePath, BlockSize))
             throw new InvalidDataException("PmemBlk.Check rejects the crash image before recovery");
-        using var blk = PmemBlk.Open(imagePath, BlockSize, new PmemBlkOptions { IsPmemForce = true });
+        using var blk = PmemBlk.Open(imagePath, BlockSize, new PmemBlkOptions { IsPmemForce = true, LaneSelection = BlkLaneSelection.RoundRobin });
         int completed = image.CompletedOperations.Count;
         Op? inProgress = image.InProgressOperation is null ? null : ops[completed];
         byte[] actual = new byte[BlockSize];
@@ -95,6 +104,20 @@ public sealed class BlkCrashTests(ITestOutputHelper output) : IDisposable
             throw new InvalidDataException(
                 $"block {lba} after {completed} operations is neither its last completed version ({last?.Version ?? 0})" +
                 $" nor the in-progress one: first bytes {Convert.ToHexString(actual, 0, 8)}");
+        }
+
+        // The recovered free blocks must really be free: rewrite every block on every lane and read all back (a block
+        // both mapped and free would show another block's data).
+        for (int round = 0; round < blk.LaneCount; round++)
+        {
+            for (int lba = 0; lba < Lbas; lba++)
+                blk.Write(lba, Content(new Op(lba, 1000 + round, Kind.Write)));
+        }
+        for (int lba = 0; lba < Lbas; lba++)
+        {
+            blk.Read(lba, actual);
+            if (!actual.AsSpan().SequenceEqual(Content(new Op(lba, 1000 + blk.LaneCount - 1, Kind.Write))))
+                throw new InvalidDataException($"block {lba} lost its rewrite after recovery: a free block was still mapped");
         }
     }
 }
