@@ -26,6 +26,7 @@ public sealed partial class PmemLog
     /// so a walk in small chunks costs no indirect call per chunk. The visitor's state is updated in place.
     /// </summary>
     /// <remarks>C: <c>pmemlog_walk</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs a long loop: no tier-0 or on-stack-replacement code
     public void Walk<TVisitor>(ulong chunkSize, ref TVisitor visitor)
         where TVisitor : struct, ILogChunkVisitor
     {
