@@ -45,16 +45,7 @@ public sealed partial class PmemLog
                 // One bounds-checked span for the whole log; whole chunks are cut from it without further checks
                 // (off + chunk <= full <= all.Length), then the short tail.
                 ReadOnlySpan<byte> all = _memory.GetSpan(_start, (int)(write - _start));
-                int chunk = (int)chunkSize;
-                int full = all.Length - all.Length % chunk;
-                ref byte first = ref MemoryMarshal.GetReference(all);
-                for (int off = 0; off < full; off += chunk)
-                {
-                    if (!visitor.Visit(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref first, off), chunk)))
-                        return;
-                }
-                if (full < all.Length)
-                    visitor.Visit(all[full..]);
+                WholeChunks(all, (int)chunkSize, ref visitor);
                 return;
             }
             for (ulong off = _start; off < write;)
@@ -68,6 +59,35 @@ public sealed partial class PmemLog
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Visits <paramref name="all"/> in chunks of <paramref name="chunk"/> bytes, the last one shorter. The visitor
+    /// is copied into a local for the loop (its fields then live in registers instead of being reloaded through the
+    /// reference after every call) and copied back at the end, also when a visit throws.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WholeChunks<TVisitor>(ReadOnlySpan<byte> all, int chunk, ref TVisitor visitor)
+        where TVisitor : struct, ILogChunkVisitor
+    {
+        TVisitor local = visitor;
+        try
+        {
+            // Whole chunks are cut without further checks: p + chunk <= end <= the end of all.
+            ref byte p = ref MemoryMarshal.GetReference(all);
+            ref byte end = ref Unsafe.Add(ref p, all.Length - all.Length % chunk);
+            for (; Unsafe.IsAddressLessThan(ref p, ref end); p = ref Unsafe.Add(ref p, chunk))
+            {
+                if (!local.Visit(MemoryMarshal.CreateReadOnlySpan(ref p, chunk)))
+                    return;
+            }
+            if (all.Length % chunk != 0)
+                local.Visit(all[^(all.Length % chunk)..]);
+        }
+        finally
+        {
+            visitor = local;
         }
     }
 

@@ -62,6 +62,37 @@ public class PmemLogTests
         Assert.Equal(expected, string.Join('|', visitor.Chunks));
     }
 
+    [Fact]
+    public void Struct_visitor_state_is_updated_in_place_even_when_a_visit_throws()
+    {
+        using var dir = new TempPoolDirectory();
+        using PmemLog log = PmemLog.Create(dir.File("a.log"));
+        log.Append("abcdefghij"u8);
+        var counter = new CountingVisitor { ThrowAt = -1 };
+        log.Walk(3, ref counter);
+        Assert.Equal((4, 10), (counter.Calls, counter.Bytes));
+
+        var thrower = new CountingVisitor { ThrowAt = 3 };
+        Assert.Throws<InvalidOperationException>(() => log.Walk(3, ref thrower));
+        Assert.Equal((3, 9), (thrower.Calls, thrower.Bytes)); // the visits before the throw are kept
+    }
+
+    private struct CountingVisitor : ILogChunkVisitor
+    {
+        public int Calls;
+        public int Bytes;
+        public int ThrowAt;
+
+        public bool Visit(ReadOnlySpan<byte> chunk)
+        {
+            if (Calls == ThrowAt)
+                throw new InvalidOperationException("visitor failed");
+            Calls++;
+            Bytes += chunk.Length;
+            return true;
+        }
+    }
+
     private readonly struct CollectingVisitor(List<string> chunks, int limit) : ILogChunkVisitor
     {
         public List<string> Chunks => chunks;
