@@ -18,10 +18,10 @@ public sealed partial class PmemBlk : IDisposable
     private readonly uint _laneMask; // lane count − 1 when it is a power of two (a mask instead of a division), else 0
     private readonly bool _threadAffine;
     private uint _nextLane;
+    private bool _disposed;
 
     [ThreadStatic]
     private static uint t_laneHint; // 1 + the lane this thread took last (in any pool); 0 = none yet
-    private bool _disposed;
 
     private PmemBlk(PoolReplica replica, Btt.Btt btt, BlkLaneSelection laneSelection)
     {
@@ -147,8 +147,9 @@ public sealed partial class PmemBlk : IDisposable
     /// <summary>
     /// Takes a lane and its lock (C: <c>lane_enter</c>). With <see cref="BlkLaneSelection.ThreadAffine"/> a thread
     /// first tries the lane it used last, so threads that do not outnumber the lanes each keep their own lane and
-    /// never touch a shared line; otherwise, or when that lane is busy, it takes the next one round-robin like PMDK. Holding a lane lock also keeps <see cref="Dispose"/> out, which
-    /// needs every lane lock, so no separate lifetime lock is taken per operation.
+    /// never touch a shared line; otherwise, or when that lane is busy, it takes the next one round-robin like PMDK.
+    /// Holding a lane lock also keeps <see cref="Dispose"/> out, which needs every lane lock, so no separate lifetime
+    /// lock is taken per operation.
     /// </summary>
     private uint EnterLane()
     {
