@@ -42,8 +42,7 @@ public sealed partial class PmemLog
             }
             if (write - _start <= int.MaxValue && chunkSize <= int.MaxValue)
             {
-                // One bounds-checked span for the whole log; whole chunks are cut from it without further checks
-                // (off + chunk <= full <= all.Length), then the short tail.
+                // One bounds-checked span for the whole log, cut into chunks by WholeChunks.
                 ReadOnlySpan<byte> all = _memory.GetSpan(_start, (int)(write - _start));
                 WholeChunks(all, (int)chunkSize, ref visitor);
                 return;
