@@ -51,6 +51,8 @@ LibC.SetEnvironment("PMEMBLK_CONF", RunContext.PrefaultConfig);
 Console.WriteLine(Figures.Invariant(
     $"# Pmdk.PmemBench reps={options.Reps} ops-scale={options.OpsScale} lat={options.Latency} pid={Environment.ProcessId}"));
 Console.WriteLine($"# cpu: {CpuModel()}; runtime {RuntimeInformation.FrameworkDescription}");
+if (options.Reps % 2 != 0)
+    Console.WriteLine($"# note: --reps {options.Reps} is odd, so ours prepares first in one rep more than C does (see README, \"Prepare order\")");
 Console.WriteLine($"# ours: profile {Pmem.DefaultProfile}");
 
 using var files = new BenchFiles(options.ShmDirectory, options.DiskDirectory);
