@@ -7,6 +7,15 @@ namespace Pmdk.Log;
 public sealed partial class PmemLog
 {
     /// <summary>
+    /// How appended bytes are copied: flushed but not fenced (one fence in <see cref="CommitAppend"/> covers them),
+    /// and with non-temporal stores whatever the size. An append writes lines the CPU has not cached; a regular store
+    /// first reads each of them from memory, a non-temporal one does not. On the development VM a 64-byte append
+    /// took 236 ns this way and 302 ns with a store and a flush (libpmem uses regular stores below 256 bytes).
+    /// <c>PMEM_NO_MOVNT=1</c> still turns non-temporal stores off.
+    /// </summary>
+    private const PmemFlags AppendFlags = PmemFlags.NoDrain | PmemFlags.NonTemporal;
+
+    /// <summary>
     /// Appends <paramref name="data"/> atomically: the bytes are made durable first, then <c>write_offset</c> moves
     /// past them in one 8-byte store. A crash leaves either the old or the new log, never a partial append.
     /// </summary>
@@ -20,7 +29,7 @@ public sealed partial class PmemLog
         {
             ulong write = BeginAppend((ulong)data.Length);
             if (data.Length != 0)
-                _memory.Persistence.Copy(write, data, PmemFlags.NoDrain);
+                _memory.Persistence.Copy(write, data, AppendFlags);
             CommitAppend(write + (ulong)data.Length);
         }
         finally
@@ -45,7 +54,7 @@ public sealed partial class PmemLog
             {
                 if (b.Length == 0)
                     continue;
-                _memory.Persistence.Copy(at, b.Span, PmemFlags.NoDrain);
+                _memory.Persistence.Copy(at, b.Span, AppendFlags);
                 at += (ulong)b.Length;
             }
             CommitAppend(at);

@@ -52,6 +52,9 @@ internal sealed class CountingPersistence(IPersistence inner) : IPersistence
 {
     public int Calls;
 
+    /// <summary>The flags of every <see cref="Copy"/>, in call order.</summary>
+    public List<PmemFlags> CopyFlags { get; } = [];
+
     public PmemGranularity Granularity => inner.Granularity;
 
     public void Flush(ulong offset, ulong length) { Calls++; inner.Flush(offset, length); }
@@ -60,7 +63,12 @@ internal sealed class CountingPersistence(IPersistence inner) : IPersistence
 
     public void Persist(ulong offset, ulong length) { Calls++; inner.Persist(offset, length); }
 
-    public void Copy(ulong destination, ReadOnlySpan<byte> source, PmemFlags flags = PmemFlags.None) { Calls++; inner.Copy(destination, source, flags); }
+    public void Copy(ulong destination, ReadOnlySpan<byte> source, PmemFlags flags = PmemFlags.None)
+    {
+        Calls++;
+        CopyFlags.Add(flags);
+        inner.Copy(destination, source, flags);
+    }
 
     public void Move(ulong destination, ulong source, ulong length, PmemFlags flags = PmemFlags.None) { Calls++; inner.Move(destination, source, length, flags); }
 

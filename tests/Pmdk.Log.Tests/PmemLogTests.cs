@@ -1,5 +1,6 @@
 // pmemlog API behaviour: append, appendv, tell, rewind, walk, read, full log, reopen (PMDK: libpmemlog/log.c).
 using System.Text;
+using Pmdk.Pmem;
 using Pmdk.Pool;
 using Pmdk.Testing;
 
@@ -260,5 +261,50 @@ public class PmemLogTests
         using (PmemLog log = PmemLog.Create(dir.File("a.log"), 2 * MiB, new PoolOptions { PersistenceProvider = provider }))
             log.Append("abc"u8);
         Assert.True(provider.Persistence!.Calls > 0, "every store must go through the provider's persistence");
+    }
+
+    [Fact]
+    public void Appended_bytes_are_copied_non_temporally_and_left_for_the_commit_fence()
+    {
+        using var dir = new TempPoolDirectory();
+        var provider = new CountingProvider();
+        using PmemLog log = PmemLog.Create(dir.File("a.log"), 2 * MiB, new PoolOptions { PersistenceProvider = provider });
+        provider.Persistence!.CopyFlags.Clear(); // the header written at create
+        log.Append(new byte[64]);
+        log.AppendV(new byte[10], new byte[300]);
+        Assert.Equal(
+            [PmemFlags.NoDrain | PmemFlags.NonTemporal, PmemFlags.NoDrain | PmemFlags.NonTemporal, PmemFlags.NoDrain | PmemFlags.NonTemporal],
+            provider.Persistence!.CopyFlags);
+    }
+
+    [Fact]
+    public void Non_temporal_appends_of_any_size_and_alignment_read_back_exactly()
+    {
+        // Forced pmem takes the non-temporal path: whole lines are streamed, the partial lines at either end of an
+        // append are stored and flushed, and appends of 1..200 bytes put every head and tail offset in a line.
+        using var dir = new TempPoolDirectory();
+        string path = dir.File("a.log");
+        var expected = new List<byte>();
+        using (PmemLog log = PmemLog.Create(path, 2 * MiB, new PoolOptions { IsPmemForce = true }))
+        {
+            for (int n = 1; n <= 200; n++)
+            {
+                byte[] data = [.. Enumerable.Range(0, n).Select(j => (byte)(n * 31 + j))];
+                if (n % 3 == 0)
+                    log.AppendV(data.AsMemory(0, n / 2), data.AsMemory(n / 2));
+                else
+                    log.Append(data);
+                expected.AddRange(data);
+            }
+            var seen = new List<byte>();
+            log.Walk(0, all => { seen.AddRange(all.ToArray()); return true; });
+            Assert.Equal(expected, seen);
+        }
+        using (PmemLog log = PmemLog.Open(path))
+        {
+            var seen = new List<byte>();
+            log.Walk(0, all => { seen.AddRange(all.ToArray()); return true; });
+            Assert.Equal(expected, seen);
+        }
     }
 }
