@@ -187,15 +187,17 @@ public class PmemLogTests
             Assert.Equal(1L, log.WriteOffset);
     }
 
-    [Fact]
-    public void Multi_part_log_appends_across_the_part_boundary()
+    [Theory]
+    [InlineData(false)] // /dev/shm is not DAX: page granularity, memcpy + msync
+    [InlineData(true)]  // forced pmem: non-temporal stores and flushes, split at the part boundary
+    public void Multi_part_log_appends_across_the_part_boundary(bool isPmemForce)
     {
         using var dir = new TempPoolDirectory();
         string set = dir.File("a.set");
         File.WriteAllText(set, $"PMEMPOOLSET\n2M {dir.File("p0")}\n2M {dir.File("p1")}\n");
         byte[] data = new byte[3 * MiB];
         new Random(7).NextBytes(data);
-        using (PmemLog log = PmemLog.Create(set, 0))
+        using (PmemLog log = PmemLog.Create(set, 0, new PoolOptions { IsPmemForce = isPmemForce }))
         {
             Assert.Equal((long)(4 * MiB - 4096 - 8192), log.Capacity);
             log.Append(data);
