@@ -7,7 +7,7 @@ namespace Pmdk.PmemBench;
 /// <summary>Parsed command line.</summary>
 internal sealed class BenchOptions
 {
-    /// <summary>Default multiplier of the perf-notes op counts (a full run of every workload takes about ten minutes).</summary>
+    /// <summary>Default multiplier of the perf-notes op counts (a full run of every workload takes about 8½ minutes here).</summary>
     public const double DefaultOpsScale = 0.4;
 
     public List<string> Filters { get; } = [];
