@@ -65,13 +65,21 @@ int main(int argc, char **argv)
 	size_t chunk = strtoul(argv[1], NULL, 10);
 	size_t size = strtoul(argv[2], NULL, 10) << 20;
 	int rounds = atoi(argv[3]);
+	if (chunk == 0 || size < chunk || rounds < 1) {
+		fprintf(stderr, "%s: need CHUNK > 0, SIZE_MIB MiB >= CHUNK and ROUNDS >= 1\n", argv[0]);
+		return 2;
+	}
 	const char *paths[2] = { "/dev/shm/fill_order.first", "/dev/shm/fill_order.second" };
 	char *m[2];
 	for (int f = 0; f < 2; f++) {
 		m[f] = map_file(paths[f], size);
 		fill(m[f], size);
 	}
-	char *sink = aligned_alloc(64, chunk);
+	char *sink = aligned_alloc(64, (chunk + 63) & ~(size_t)63); /* C11: a multiple of the alignment */
+	if (sink == NULL) {
+		perror("aligned_alloc");
+		return 1;
+	}
 	double sum[2] = { 0, 0 };
 	for (int r = 0; r < rounds; r++)
 		for (int k = 0; k < 2; k++) {
